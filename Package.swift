@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets follow ARCHITECTURE.md; dependencies point down only:
+//   CModules/* -> MediaCore -> Codecs -> (RTP, SRTP, Engine, ... in later issues) -> callbridge
+let package = Package(
+    name: "callbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "callbridge", targets: ["callbridge"]),
+        .library(name: "MediaCore", targets: ["MediaCore"]),
+        .library(name: "Codecs", targets: ["Codecs"]),
+        .library(name: "MediaAnalysis", targets: ["MediaAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries from Debian 12; Debian's libavcodec.pc links only -lavcodec, so the
+        // module map links the other FFmpeg libraries itself.
+        .systemLibrary(
+            name: "CFFmpeg", path: "CModules/CFFmpeg", pkgConfig: "libavcodec",
+            providers: [.apt(["libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(
+            name: "COpus", path: "CModules/COpus", pkgConfig: "opus",
+            providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(
+            name: "CSRTP", path: "CModules/CSRTP", pkgConfig: "libsrtp2",
+            providers: [.apt(["libsrtp2-dev"])]),
+        .target(name: "CSystemShims"),
+
+        .target(name: "MediaCore", dependencies: ["CSystemShims"]),
+        .target(name: "Codecs", dependencies: ["MediaCore", "CFFmpeg", "COpus"]),
+        // PSNR and tone analysis: how tests and the load generator prove media really flowed.
+        .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
+        .executableTarget(
+            name: "callbridge",
+            dependencies: [
+                "MediaCore", "Codecs", "CSRTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims", "CSRTP"]),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
+        .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
