@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "callbridge",
             dependencies: [
-                "MediaCore", "Codecs", "CSRTP",
+                "MediaCore", "Codecs", "MediaAnalysis", "CSRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

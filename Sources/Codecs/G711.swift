@@ -9,17 +9,17 @@ public enum G711 {
 
     // MARK: Per-sample reference conversions (G.711 §3 and §4, segment/quantisation form)
 
-    /// µ-law: 14-bit magnitude plus bias 33, eight segments of 16 steps, code bits inverted.
+    /// µ-law encoder as in ITU-T G.191's reference software: 14-bit magnitude (one's
+    /// complement for negative samples) plus bias 33, eight segments of 16 steps, bits inverted.
     public static func muLawEncode(_ sample: Int16) -> UInt8 {
-        var magnitude = Int(sample) >> 2
-        let mask: UInt8
-        if magnitude < 0 { magnitude = -magnitude; mask = 0x7F } else { mask = 0xFF }
-        magnitude = min(magnitude, 8159) + 33
-        var segment = 0
-        while segment < 8 && magnitude >= (0x40 << segment) { segment += 1 }
-        if segment >= 8 { return 0x7F ^ mask }
-        let code = UInt8(segment << 4) | UInt8((magnitude >> (segment + 1)) & 0x0F)
-        return code ^ mask
+        let magnitude = min((sample < 0 ? Int(~sample) >> 2 : Int(sample) >> 2) + 33, 0x1FFF)
+        var segment = 1
+        var rest = magnitude >> 6
+        while rest != 0 { segment += 1; rest >>= 1 }
+        let high = 8 - segment
+        let low = 0x0F - ((magnitude >> segment) & 0x0F)
+        let code = UInt8(high << 4 | low)
+        return sample >= 0 ? code | 0x80 : code
     }
 
     public static func muLawDecode(_ code: UInt8) -> Int16 {
@@ -29,17 +29,17 @@ public enum G711 {
         return Int16(u & 0x80 != 0 ? 0x84 - t : t - 0x84)
     }
 
-    /// A-law: 13-bit magnitude, segment 0 and 1 share a step size, even bits inverted (0x55).
+    /// A-law encoder as in ITU-T G.191's reference software: 12-bit magnitude (one's complement
+    /// for negative samples); segments 0 and 1 share a step size; even bits inverted (0x55).
     public static func aLawEncode(_ sample: Int16) -> UInt8 {
-        var magnitude = Int(sample) >> 3
-        let mask: UInt8
-        if magnitude >= 0 { mask = 0xD5 } else { mask = 0x55; magnitude = -magnitude - 1 }
-        var segment = 0
-        while segment < 8 && magnitude >= (0x20 << segment) { segment += 1 }
-        if segment >= 8 { return 0x7F ^ mask }
-        var code = UInt8(segment << 4)
-        code |= UInt8((segment < 2 ? magnitude >> 1 : magnitude >> segment) & 0x0F)
-        return code ^ mask
+        var magnitude = sample < 0 ? Int(~sample) >> 4 : Int(sample) >> 4
+        if magnitude > 15 {
+            var exponent = 1
+            while magnitude > 16 + 15 { magnitude >>= 1; exponent += 1 }
+            magnitude = magnitude - 16 + (exponent << 4)
+        }
+        let code = UInt8(magnitude) | (sample >= 0 ? 0x80 : 0)
+        return code ^ 0x55
     }
 
     public static func aLawDecode(_ code: UInt8) -> Int16 {

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Runs the real `callbridge` executable built next to the test bundle, output to a file.
+final class BinaryUnderTest {
+    let process = Process()
+    let outputURL: URL
+    let directory: URL
+
+    static var executableURL: URL {
+        let testBinary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return testBinary.deletingLastPathComponent().appendingPathComponent("callbridge")
+    }
+
+    init(_ arguments: [String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callbridge-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        outputURL = directory.appendingPathComponent("output.log")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputURL)
+        process.executableURL = Self.executableURL
+        process.arguments = arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory.path) }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.currentDirectoryURL = directory
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+
+    /// Polls the output until it contains `text` or `seconds` pass.
+    func waitForOutput(_ text: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if output.contains(text) { return true }
+            if !process.isRunning { return output.contains(text) }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// Waits for exit up to `seconds`; kills the process (by its PID) if it does not stop.
+    func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}
