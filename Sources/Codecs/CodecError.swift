@@ -35,9 +35,12 @@ public struct CodecError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch library {
         case .ffmpeg:
-            var buffer = [CChar](repeating: 0, count: 128)
-            cb_av_strerror(code, &buffer, buffer.count)
-            return "\(operation): \(String(cString: buffer)) (FFmpeg \(code))"
+            var buffer = [UInt8](repeating: 0, count: 128)
+            buffer.withUnsafeMutableBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { cb_av_strerror(code, $0, b.count) }
+            }
+            let text = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+            return "\(operation): \(text) (FFmpeg \(code))"
         case .opus:
             return "\(operation): \(String(cString: opus_strerror(code))) (Opus \(code))"
         case .configuration:

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing (build libraries and every real test peer), builds debug AND
+# release (Swift 6 reports some concurrency errors only in release), and runs every test.
+# Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+start=$(date +%s)
+tools/install-deps.sh test
+
+echo "== debug build (with tests)"
+swift build --build-tests
+echo "== release build"
+swift build -c release
+echo "== tests"
+swift test --skip-build
+echo "== all passed in $(( $(date +%s) - start )) s"
