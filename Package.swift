@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "MediaCore", targets: ["MediaCore"]),
         .library(name: "Codecs", targets: ["Codecs"]),
         .library(name: "MediaAnalysis", targets: ["MediaAnalysis"]),
+        .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "SRTP", targets: ["SRTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +34,10 @@ let package = Package(
 
         .target(name: "MediaCore", dependencies: ["CSystemShims"]),
         .target(name: "Codecs", dependencies: ["MediaCore", "CFFmpeg", "COpus"]),
+        // RTP/RTCP wire formats, payload formats (RFC 6184, 7587, 3551, 4733), jitter buffers.
+        .target(name: "RTP", dependencies: ["MediaCore"]),
+        // SRTP/SRTCP over libsrtp2 and SDES key material (RFC 3711, RFC 4568).
+        .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP"]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
         .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
         .executableTarget(
@@ -45,6 +51,8 @@ let package = Package(
         .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims", "CSRTP"]),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "MediaCore", "Codecs"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "MediaCore", "CSRTP"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import CFFmpeg
+import MediaCore
 
 /// H.264 decoder (libavcodec's native decoder, one thread). Takes whole Annex-B access units
 /// as the RTP depacketizer assembles them and returns pictures.
