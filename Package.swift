@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MediaAnalysis", targets: ["MediaAnalysis"]),
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "SRTP", targets: ["SRTP"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,12 +39,14 @@ let package = Package(
         .target(name: "RTP", dependencies: ["MediaCore"]),
         // SRTP/SRTCP over libsrtp2 and SDES key material (RFC 3711, RFC 4568).
         .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP"]),
+        // Pinned media workers, legs, and their video/audio pipelines.
+        .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP"]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
         .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
         .executableTarget(
             name: "callbridge",
             dependencies: [
-                "MediaCore", "Codecs", "MediaAnalysis", "CSRTP",
+                "MediaCore", "Codecs", "MediaAnalysis", "RTP", "SRTP", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "MediaCore", "Codecs"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "MediaCore", "CSRTP"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -150,4 +153,94 @@ int cb_sys_send_batch(int fd, cb_datagram *slots, int count) {
     }
     int n = sendmmsg(fd, msgs, (unsigned)count, MSG_DONTWAIT);
     return n < 0 ? -errno : n;
+}
+
+int cb_sys_epoll_create(void) {
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+int cb_sys_epoll_add(int epfd, int fd, uint64_t token) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = EPOLLIN;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) == 0 ? 0 : -errno;
+}
+
+int cb_sys_epoll_remove(int epfd, int fd) {
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) == 0 ? 0 : -errno;
+}
+
+int cb_sys_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    if (max > 64) max = 64;
+    int n = epoll_wait(epfd, events, max, timeout_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    for (int i = 0; i < n; i++) tokens[i] = events[i].data.u64;
+    return n;
+}
+
+int cb_sys_make_address(const char *address, uint16_t port, struct sockaddr_storage *out, socklen_t *length) {
+    memset(out, 0, sizeof(*out));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        *length = sizeof(*v4);
+        return 0;
+    }
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        *length = sizeof(*v6);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int cb_sys_udp_bind(const char *address, uint16_t port, int receive_buffer_bytes) {
+    struct sockaddr_storage storage;
+    socklen_t length;
+    if (cb_sys_make_address(address, port, &storage, &length) != 0) return -EINVAL;
+    int fd = socket(storage.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (receive_buffer_bytes > 0) {
+        // Media arrives in bursts (a keyframe is hundreds of packets): ask for a large buffer.
+        // SO_RCVBUFFORCE passes net.core.rmem_max when privileged; otherwise the kernel caps it.
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer_bytes, sizeof(receive_buffer_bytes)) != 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof(receive_buffer_bytes));
+    }
+    if (bind(fd, (struct sockaddr *)&storage, length) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+int cb_sys_local_port(int fd) {
+    struct sockaddr_storage storage;
+    socklen_t length = sizeof(storage);
+    if (getsockname(fd, (struct sockaddr *)&storage, &length) != 0) return -errno;
+    return cb_sys_address_port(&storage);
+}
+
+int cb_sys_address_port(const struct sockaddr_storage *address) {
+    if (address->ss_family == AF_INET) return ntohs(((const struct sockaddr_in *)address)->sin_port);
+    if (address->ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)address)->sin6_port);
+    return -EAFNOSUPPORT;
+}
+
+int cb_sys_send_to(int fd, const void *bytes, size_t length, const struct sockaddr_storage *address, socklen_t address_length) {
+    ssize_t n = sendto(fd, bytes, length, MSG_DONTWAIT, (const struct sockaddr *)address, address_length);
+    return n < 0 ? -errno : (int)n;
+}
+
+int cb_sys_address_text(const struct sockaddr_storage *address, char *out, size_t size) {
+    const void *raw = address->ss_family == AF_INET
+        ? (const void *)&((const struct sockaddr_in *)address)->sin_addr
+        : (const void *)&((const struct sockaddr_in6 *)address)->sin6_addr;
+    return inet_ntop(address->ss_family, raw, out, (socklen_t)size) ? 0 : -errno;
 }

@@ -181,11 +181,13 @@ public final class AudioJitterBuffer {
         lastTransit = transit
     }
 
+    /// At start-up playout begins near the newest packet; older ones are skipped on purpose
+    /// (counted as catch-up, not as drops).
     private func releaseBefore(_ frame: Int64) {
         for i in slots.indices where slots[i].buffer != nil && slots[i].frame < frame {
             pool.release(slots[i].buffer!)
             slots[i].buffer = nil
-            drops.count(.tooLate)
+            framesDroppedToCatchUp += 1
         }
     }
 

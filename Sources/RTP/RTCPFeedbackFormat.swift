@@ -29,5 +29,5 @@ public enum RTCPFeedbackFormat {
     }
 
     /// Sender SSRC + media source SSRC, common to every feedback message (RFC 4585 §6.1).
-    static let commonHeaderSize = 8
+    @usableFromInline static let commonHeaderSize = 8
 }

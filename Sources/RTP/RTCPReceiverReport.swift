@@ -12,7 +12,7 @@ public struct RTCPReceiverReport {
     }
 
     /// Minimum payload: the reporter's SSRC.
-    static let fixedSize = 4
+    @usableFromInline static let fixedSize = 4
 
     /// The reporter.
     public var ssrc: UInt32 { payload.u32(0) }

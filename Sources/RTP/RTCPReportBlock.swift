@@ -48,7 +48,7 @@ public struct RTCPReportBlock: Hashable, Sendable {
     }
 
     /// Writes the block; the caller has checked that 24 bytes fit.
-    func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+    @usableFromInline func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         buffer.put32(ssrc, at: offset)
         buffer[offset + 4] = fractionLost
         let lost = min(max(cumulativeLost, Self.cumulativeLostRange.lowerBound), Self.cumulativeLostRange.upperBound)

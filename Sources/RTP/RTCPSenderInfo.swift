@@ -26,7 +26,7 @@ public struct RTCPSenderInfo: Hashable, Sendable {
         octetCount = bytes.u32(offset + 16)
     }
 
-    func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+    @usableFromInline func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         buffer.put32(ntpTimestamp.seconds, at: offset)
         buffer.put32(ntpTimestamp.fraction, at: offset + 4)
         buffer.put32(rtpTimestamp, at: offset + 8)

@@ -11,7 +11,7 @@ public struct RTCPSenderReport {
     }
 
     /// Minimum payload: SSRC + sender info.
-    static let fixedSize = 4 + RTCPSenderInfo.size
+    @usableFromInline static let fixedSize = 4 + RTCPSenderInfo.size
 
     /// The sender.
     public var ssrc: UInt32 { payload.u32(0) }

@@ -41,6 +41,30 @@ int64_t cb_sys_timerfd_drain(int fd);
 /// Waits for readability on `fd` up to `timeout_ms` (poll). 1 readable, 0 timeout.
 int cb_sys_wait_readable(int fd, int timeout_ms);
 
+/// epoll_event is a packed struct on x86_64, which Swift does not import faithfully; these
+/// wrappers take a plain 64-bit token per fd instead.
+int cb_sys_epoll_create(void);
+/// Watches `fd` for input (level-triggered); `token` comes back from cb_sys_epoll_wait.
+int cb_sys_epoll_add(int epfd, int fd, uint64_t token);
+int cb_sys_epoll_remove(int epfd, int fd);
+/// Waits up to `timeout_ms` (-1: forever); writes up to `max` ready tokens; returns the count
+/// (0 on timeout or EINTR) or -errno.
+int cb_sys_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
+
+/// A non-blocking, close-on-exec UDP socket bound to `address` (IPv4 or IPv6 text) and
+/// `port` (0: any free port). Returns the fd or -errno; -EINVAL for an unparsable address.
+int cb_sys_udp_bind(const char *address, uint16_t port, int receive_buffer_bytes);
+/// The locally bound port of a socket, or -errno.
+int cb_sys_local_port(int fd);
+/// Fills a sockaddr_storage from text address and port. 0 on success, -EINVAL otherwise.
+int cb_sys_make_address(const char *address, uint16_t port, struct sockaddr_storage *out, socklen_t *length);
+/// sendto with MSG_DONTWAIT; returns bytes sent or -errno.
+int cb_sys_send_to(int fd, const void *bytes, size_t length, const struct sockaddr_storage *address, socklen_t address_length);
+/// Text form of the address part of a sockaddr_storage into `out`. 0 or -errno.
+int cb_sys_address_text(const struct sockaddr_storage *address, char *out, size_t size);
+/// Port of a sockaddr_storage (IPv4/IPv6), host order.
+int cb_sys_address_port(const struct sockaddr_storage *address);
+
 /// One datagram slot for batched receive/send. The caller owns `buffer`.
 typedef struct cb_datagram {
     void *buffer;

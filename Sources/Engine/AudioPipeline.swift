@@ -1,0 +1,188 @@
+import Codecs
+import Glibc
+import MediaCore
+import RTP
+
+/// One leg's audio: receive (SRTP → adaptive jitter buffer → Opus/G.711 decoder with
+/// concealment, RFC 4733 digits) and send (PCM → encoder → RTP), one 20 ms frame per tick.
+final class AudioPipeline {
+    let stream: MediaStream
+    let configuration: AudioStreamConfiguration
+    private let jitter: AudioJitterBuffer
+    private let opusDecoder: OpusDecoder?
+    private let opusEncoder: OpusEncoder?
+    private var dtmf = DTMFDetector()
+    let channels: Int
+    let samplesPerFrame: Int
+    /// The last 20 ms decoded (interleaved), valid after each tick.
+    private(set) var decoded: [Int16]
+    private var encodedScratch = [UInt8](repeating: 0, count: 1500)
+    private var sendPCM: [Int16]
+    private var tonePhase = 0.0
+    private var nextFrameAt: Int64 = 0
+    private var timestamp: UInt32
+    private var receivedAnything = false
+    private let sink: (@Sendable (UnsafeBufferPointer<Int16>, Int, Int) -> Void)?
+    weak var worker: MediaWorker?
+
+    init(_ configuration: AudioStreamConfiguration, host: String, cname: String, pool: PacketBufferPool,
+         sink: (@Sendable (UnsafeBufferPointer<Int16>, Int, Int) -> Void)?) throws {
+        self.configuration = configuration
+        let rate = configuration.codec.clockRate
+        stream = try MediaStream(configuration.stream, clockRate: rate, host: host, cname: cname)
+        samplesPerFrame = rate / 50
+        jitter = AudioJitterBuffer(pool: pool, configuration: .init(clockRate: rate, frameTicks: samplesPerFrame))
+        if case .opus(let ch) = configuration.codec {
+            channels = ch
+            opusDecoder = try OpusDecoder(sampleRate: 48_000, channels: ch)
+            opusEncoder = configuration.source == .none ? nil : try OpusEncoder(OpusEncoder.Configuration(channels: ch))
+        } else {
+            channels = 1
+            opusDecoder = nil
+            opusEncoder = nil
+        }
+        decoded = [Int16](repeating: 0, count: samplesPerFrame * channels)
+        sendPCM = [Int16](repeating: 0, count: samplesPerFrame * channels)
+        timestamp = configuration.stream.ssrc &* 2_246_822_519
+        self.sink = sink
+    }
+
+    var dtmfDigits = ""
+
+    func receive(_ buffer: inout PacketBuffer, from source: SocketAddress, onRTCPSocket: Bool, now: Int64) -> Bool {
+        switch stream.classify(&buffer, from: source, onRTCPSocket: onRTCPSocket, now: now) {
+        case .dropped:
+            return false
+        case .rtcp(let bytes):
+            let malformed = RTCPCompoundPacket.forEach(in: bytes) { packet in
+                if case .senderReport(let report) = packet { stream.noteSenderReport(report.senderInfo, now: now) }
+            }
+            if let malformed { stream.drops.count(malformed) }
+            return false
+        case .rtp(let packet):
+            if packet.payloadType == configuration.stream.payloadType {
+                receivedAnything = true
+                jitter.insert(buffer, timestamp: packet.timestamp, now: now)
+                return true
+            }
+            if packet.payloadType == configuration.telephoneEventPayloadType {
+                // Digits are control-plane events (rare): appending to a string is fine here.
+                if let digit = dtmf.push(packet) { dtmfDigits.append(digit) }
+                return false
+            }
+            stream.drops.count(.unknownPayloadType)
+            return false
+        }
+    }
+
+    func tick(now: Int64) {
+        if nextFrameAt == 0 { nextFrameAt = now }
+        guard now >= nextFrameAt else { return }
+        nextFrameAt += 20_000_000
+        if now - nextFrameAt > 100_000_000 { nextFrameAt = now + 20_000_000 }
+        playOneFrame(now: now)
+        sendOneFrame(now: now)
+    }
+
+    private func playOneFrame(now: Int64) {
+        var produced = false
+        jitter.pull(now: now) { playout in
+            switch playout {
+            case .idle:
+                break
+            case .packet(let buffer):
+                guard case .packet(let packet) = RTPPacket.parse(buffer.bytes) else { return }
+                produced = decode(packet.payload)
+            case .lost(let next):
+                produced = conceal(next: next)
+            }
+        }
+        if !produced { for i in decoded.indices { decoded[i] = 0 } }
+        if produced, let sink { decoded.withUnsafeBufferPointer { sink($0, configuration.codec.clockRate, channels) } }
+    }
+
+    private func decode(_ payload: UnsafeRawBufferPointer) -> Bool {
+        stream.counters.framesDecoded += 1
+        switch configuration.codec {
+        case .opus:
+            let ok = decoded.withUnsafeMutableBufferPointer { out -> Bool in
+                guard let n = try? opusDecoder!.decode(payload, into: out), n > 0 else { return false }
+                return true
+            }
+            if !ok { stream.counters.decodeErrors += 1 }
+            return ok
+        case .pcmu, .pcma:
+            let law: G711.Law = configuration.codec == .pcmu ? .muLaw : .aLaw
+            let count = min(payload.count, decoded.count)
+            decoded.withUnsafeMutableBufferPointer { out in
+                G711.decode(law, UnsafeBufferPointer(rebasing: payload.bindMemory(to: UInt8.self)[0..<count]), into: out)
+                for i in count..<out.count { out[i] = 0 }
+            }
+            return true
+        }
+    }
+
+    private func conceal(next: PacketBuffer?) -> Bool {
+        guard receivedAnything else { return false }
+        stream.counters.concealedFrames += 1
+        switch configuration.codec {
+        case .opus:
+            return decoded.withUnsafeMutableBufferPointer { out -> Bool in
+                if let next, case .packet(let packet) = RTPPacket.parse(next.bytes) {
+                    return (try? opusDecoder!.recoverLoss(from: packet.payload, into: out, samplesPerChannel: samplesPerFrame)) != nil
+                }
+                return (try? opusDecoder!.concealLoss(into: out, samplesPerChannel: samplesPerFrame)) != nil
+            }
+        case .pcmu, .pcma:
+            // G.711 has no concealment of its own: fade the last frame (RFC 3551 leaves it to us).
+            for i in decoded.indices { decoded[i] = decoded[i] / 2 }
+            return true
+        }
+    }
+
+    private func sendOneFrame(now: Int64) {
+        guard configuration.source != .none, stream.remote != nil, let pool = worker?.pool else { return }
+        switch configuration.source {
+        case .loopback:
+            for i in sendPCM.indices { sendPCM[i] = decoded[i] }
+        case .synthetic(let hz):
+            let step = 2 * Double.pi * hz / Double(configuration.codec.clockRate)
+            for i in 0..<samplesPerFrame {
+                let value = Int16(0.3 * 32767 * sin(tonePhase))
+                for c in 0..<channels { sendPCM[i * channels + c] = value }
+                tonePhase += step
+                if tonePhase > 2 * Double.pi { tonePhase -= 2 * Double.pi }
+            }
+        case .none:
+            return
+        }
+        guard var buffer = pool.acquire() else { return }
+        defer { pool.release(buffer) }
+        let header = RTPHeader(payloadType: configuration.stream.payloadType, sequenceNumber: stream.takeSequenceNumber(),
+                               timestamp: timestamp, ssrc: configuration.stream.ssrc)
+        guard let headerLength = header.write(into: buffer.writable) else { return }
+        let out = UnsafeMutableRawBufferPointer(rebasing: buffer.writable[headerLength..<(buffer.capacity - 148)])
+        let n: Int
+        switch configuration.codec {
+        case .opus:
+            guard let encoded = sendPCM.withUnsafeBufferPointer({ try? opusEncoder!.encode($0, into: out) }) else { return }
+            n = encoded
+        case .pcmu, .pcma:
+            let law: G711.Law = configuration.codec == .pcmu ? .muLaw : .aLaw
+            sendPCM.withUnsafeBufferPointer { pcm in G711.encode(law, pcm, into: out.bindMemory(to: UInt8.self)) }
+            n = samplesPerFrame
+        }
+        buffer.length = headerLength + n
+        stream.sendRTP(buffer, timestamp: timestamp, now: now)
+        stream.counters.framesEncoded += 1
+        timestamp &+= UInt32(samplesPerFrame)
+    }
+
+    func statistics(into stats: inout MediaLegStatistics.Stream) {
+        stats = stream.counters
+        stats.dtmfDigits = dtmfDigits
+        stream.mergeDrops(into: &stats)
+        jitter.drops.merge(into: &stats.drops)
+        dtmf.drops.merge(into: &stats.drops)
+    }
+}

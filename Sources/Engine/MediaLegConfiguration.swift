@@ -1,0 +1,100 @@
+import Codecs
+import MediaCore
+import RTP
+import SRTP
+
+/// Audio codecs a leg can speak (RFC 7587 Opus at 48 kHz; RFC 3551 PCMU/PCMA at 8 kHz).
+public enum AudioCodec: Sendable, Equatable {
+    case opus(channels: Int)
+    case pcmu
+    case pcma
+
+    public var clockRate: Int {
+        switch self {
+        case .opus: return 48_000
+        case .pcmu, .pcma: return 8_000
+        }
+    }
+
+    /// The static payload type of RFC 3551, or nil for dynamic ones.
+    public var staticPayloadType: UInt8? {
+        switch self {
+        case .pcmu: return 0
+        case .pcma: return 8
+        case .opus: return nil
+        }
+    }
+}
+
+/// Where a leg's outgoing picture or sound comes from until the conference engine composes
+/// one: enough to prove a leg end to end.
+public enum MediaSendSource: Sendable, Equatable {
+    /// Send nothing.
+    case none
+    /// Send back what this leg receives, decoded and re-encoded (the `media-loop`).
+    case loopback
+    /// A synthetic moving picture / a sine tone of this frequency.
+    case synthetic(toneHz: Double)
+}
+
+/// One RTP stream of a leg (one SDP m-line): where to listen, where to send, keys.
+public struct MediaStreamConfiguration: Sendable {
+    /// Local RTP port (0: any free port). RTCP shares it when `rtcpMux`, else uses port + 1's
+    /// own socket (RFC 3550 §11; any free port when `localPort` is 0).
+    public var localPort: UInt16 = 0
+    /// Peer's RTP address; nil learns it from the first authenticated packet (symmetric RTP).
+    public var remote: SocketAddress?
+    /// Peer's RTCP address when not multiplexed; defaults to the RTP port + 1.
+    public var remoteRTCP: SocketAddress?
+    public var rtcpMux: Bool = true
+    public var payloadType: UInt8
+    /// Keys for what we receive / what we send (SDES, RFC 4568); nil for plain RTP.
+    public var inboundKeys: SRTPKeyingMaterial?
+    public var outboundKeys: SRTPKeyingMaterial?
+    public var ssrc: UInt32
+
+    public init(payloadType: UInt8, ssrc: UInt32) {
+        self.payloadType = payloadType
+        self.ssrc = ssrc
+    }
+}
+
+public struct VideoStreamConfiguration: Sendable {
+    public var stream: MediaStreamConfiguration
+    public var packetizationMode: H264PacketizationMode = .nonInterleaved
+    public var maximumPayloadSize: Int = 1200
+    /// The picture we send; its size is the leg's send resolution.
+    public var encoder: H264EncoderConfiguration
+    public var source: MediaSendSource = .loopback
+
+    public init(stream: MediaStreamConfiguration, encoder: H264EncoderConfiguration) {
+        self.stream = stream
+        self.encoder = encoder
+    }
+}
+
+public struct AudioStreamConfiguration: Sendable {
+    public var stream: MediaStreamConfiguration
+    public var codec: AudioCodec
+    /// RFC 4733 telephone-event payload type, if negotiated.
+    public var telephoneEventPayloadType: UInt8?
+    public var source: MediaSendSource = .loopback
+
+    public init(stream: MediaStreamConfiguration, codec: AudioCodec) {
+        self.stream = stream
+        self.codec = codec
+    }
+}
+
+public struct MediaLegConfiguration: Sendable {
+    public var id: Int
+    public var localHost: String = "127.0.0.1"
+    public var cname: String
+    public var video: VideoStreamConfiguration?
+    public var audio: AudioStreamConfiguration?
+
+    public init(id: Int, cname: String = "callbridge") {
+        self.id = id
+        self.cname = cname
+    }
+}

@@ -1,0 +1,176 @@
+import CSystemShims
+import Glibc
+import MediaCore
+
+/// One pinned media thread: it owns an epoll loop, the sockets and codecs of the legs placed
+/// on it, a packet buffer pool and a 5 ms tick. The control plane talks to it only through
+/// `commands` (woken by an eventfd when the ring turns non-empty) and reads `events` back.
+/// No locks are shared between workers; nothing here awaits or hops threads per packet.
+public final class MediaWorker: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var index: Int
+        /// CPU to pin to; nil leaves the thread unpinned (tests on busy machines).
+        public var cpu: Int?
+        public var tickNanoseconds: Int64 = 5_000_000
+        public var packetBuffers: Int = 8192
+        public var packetBufferSize: Int = 1600   // MTU + SRTP trailer, rounded to 64
+        public init(index: Int, cpu: Int?) {
+            self.index = index
+            self.cpu = cpu
+        }
+    }
+
+    public let configuration: Configuration
+    public let commands = SPSCRing<WorkerCommand>(minimumCapacity: 256)
+    public let events = SPSCRing<WorkerEvent>(minimumCapacity: 1024)
+    private let wakeup: WakeupEvent
+    /// Signalled when an event is queued, for a control plane that wants to wait on it.
+    public let eventSignal: WakeupEvent
+
+    // Owned by the worker thread once started.
+    let pool: PacketBufferPool
+    let receiveBatch = ReceiveBatch(capacity: 32)
+    private let epoll: Int32
+    private let timer: PeriodicTimer
+    private var legs: [MediaLeg?] = []
+    private var thread: pthread_t?
+    private var running = false
+    public private(set) var pinnedCPU: Int?
+    public private(set) var ticks = 0
+    public private(set) var lateTicks = 0
+
+    private static let wakeToken: UInt64 = .max
+    private static let timerToken: UInt64 = .max - 1
+
+    public init(_ configuration: Configuration) throws(SystemError) {
+        self.configuration = configuration
+        wakeup = try WakeupEvent()
+        eventSignal = try WakeupEvent()
+        timer = try PeriodicTimer()
+        epoll = try SystemError.check(cb_sys_epoll_create(), "epoll_create1")
+        pool = PacketBufferPool(bufferSize: configuration.packetBufferSize, bufferCount: configuration.packetBuffers)
+        _ = try SystemError.check(cb_sys_epoll_add(epoll, wakeup.fileDescriptor, Self.wakeToken), "epoll_ctl(eventfd)")
+        _ = try SystemError.check(cb_sys_epoll_add(epoll, timer.fileDescriptor, Self.timerToken), "epoll_ctl(timerfd)")
+    }
+
+    deinit { close(epoll) }
+
+    /// Queues a command; false when the ring is full (the caller retries or reports overload).
+    @discardableResult
+    public func send(_ command: WorkerCommand) -> Bool {
+        switch commands.push(command) {
+        case .accepted(let wasEmpty):
+            if wasEmpty { wakeup.signal() }
+            return true
+        case .full:
+            return false
+        }
+    }
+
+    /// Starts the worker thread.
+    public func start() {
+        precondition(thread == nil, "worker already started")
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let rc = pthread_create(&handle, nil, { raw in
+            let worker = Unmanaged<MediaWorker>.fromOpaque(raw!).takeRetainedValue()
+            worker.run()
+            return nil
+        }, context)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        thread = handle
+    }
+
+    /// Waits for the worker thread to finish (after `.stop`).
+    public func join() {
+        guard let thread else { return }
+        pthread_join(thread, nil)
+        self.thread = nil
+    }
+
+    private func emit(_ event: WorkerEvent) {
+        // The control plane drains events continuously; a full ring means it is stuck, and
+        // dropping a statistics event is better than blocking media.
+        if case .accepted = events.push(event) { eventSignal.signal() }
+    }
+
+    private func run() {
+        if let cpu = configuration.cpu {
+            do {
+                try CPUAffinity.pinCurrentThread(to: cpu)
+                pinnedCPU = cpu
+            } catch {
+                pinnedCPU = nil
+            }
+        }
+        CPUAffinity.setCurrentThreadName("cb-media-\(configuration.index)")
+        try? timer.start(intervalNanoseconds: configuration.tickNanoseconds)
+        running = true
+        var tokens = [UInt64](repeating: 0, count: 64)
+        while running {
+            let n = tokens.withUnsafeMutableBufferPointer { cb_sys_epoll_wait(epoll, $0.baseAddress, 64, 100) }
+            if n < 0 { continue }
+            let now = MediaClock.nowNanoseconds()
+            for i in 0..<Int(n) {
+                let token = tokens[i]
+                switch token {
+                case Self.wakeToken:
+                    wakeup.drain()
+                    drainCommands()
+                case Self.timerToken:
+                    let expirations = timer.drainExpirations()
+                    if expirations > 1 { lateTicks += Int(expirations - 1) }
+                    ticks += 1
+                    for leg in legs { leg?.tick(now: now, worker: self) }
+                default:
+                    let slot = Int(token >> 8), socket = Int(token & 0xFF)
+                    if slot < legs.count, let leg = legs[slot] { leg.handleReadable(socketIndex: socket, now: now, worker: self) }
+                }
+            }
+        }
+        for slot in legs.indices { if let leg = legs[slot] { release(slot: slot, leg: leg) } }
+        emit(.stopped(workerIndex: configuration.index))
+    }
+
+    private func drainCommands() {
+        while let command = commands.pop() {
+            switch command {
+            case .attach(let leg):
+                attach(leg)
+            case .detach(let id):
+                if let slot = legs.firstIndex(where: { $0?.id == id }), let leg = legs[slot] {
+                    let stats = release(slot: slot, leg: leg)
+                    emit(.detached(legID: id, statistics: stats))
+                }
+            case .reportStatistics:
+                for leg in legs { if let leg { emit(.statistics(legID: leg.id, leg.statistics)) } }
+            case .stop:
+                running = false
+            }
+        }
+    }
+
+    private func attach(_ leg: MediaLeg) {
+        let slot = legs.firstIndex(where: { $0 == nil }) ?? { legs.append(nil); return legs.count - 1 }()
+        for (index, socket) in leg.sockets.enumerated() {
+            let rc = cb_sys_epoll_add(epoll, socket.fileDescriptor, UInt64(slot) << 8 | UInt64(index))
+            if rc < 0 {
+                for earlier in leg.sockets.prefix(index) { _ = cb_sys_epoll_remove(epoll, earlier.fileDescriptor) }
+                emit(.attachFailed(legID: leg.id, reason: SystemError(errno: -rc, operation: "epoll_ctl").description))
+                return
+            }
+        }
+        legs[slot] = leg
+        leg.attached(worker: self)
+        emit(.attached(legID: leg.id, ports: leg.sockets.map(\.localPort)))
+    }
+
+    @discardableResult
+    private func release(slot: Int, leg: MediaLeg) -> MediaLegStatistics {
+        for socket in leg.sockets { _ = cb_sys_epoll_remove(epoll, socket.fileDescriptor) }
+        legs[slot] = nil
+        let stats = leg.statistics
+        leg.detached()
+        return stats
+    }
+}

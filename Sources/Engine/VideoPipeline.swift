@@ -1,0 +1,230 @@
+import Codecs
+import MediaCore
+import RTP
+
+/// One leg's video: receive (SRTP → jitter buffer → RFC 6184 depacketizer → H.264 decoder)
+/// and send (picture → H.264 encoder → packetizer → SRTP → socket), with the RTCP feedback
+/// that ties them: NACK and PLI out when we lose, retransmission and IDR when the peer does.
+final class VideoPipeline {
+    let stream: MediaStream
+    let configuration: VideoStreamConfiguration
+    private let jitter: VideoJitterBuffer
+    private let depacketizer = H264Depacketizer()
+    private let decoder: H264Decoder
+    /// The latest decoded picture (a reference; pixels shared with the decoder's pool).
+    let latestPicture = VideoFrame()
+    private(set) var hasPicture = false
+
+    private let encoder: H264Encoder?
+    private var packetizer: H264Packetizer
+    private let canvas: Canvas?
+    private let scaler = Scaler()
+    private let synthetic: SyntheticVideoSource?
+    private let history = RetransmissionHistory()
+    private let frameInterval: Int64
+    private var nextFrameAt: Int64 = 0
+    private var frameIndex = 0
+    private var timestampBase: UInt32
+    private var startedAt: Int64 = 0
+    private var lastForcedKeyframeAt: Int64 = .min / 2
+    private var keyframePending = false
+    private var firSequence: UInt8 = 0
+    private let sink: (@Sendable (VideoFrame, UInt32) -> Void)?
+    private var nackScratch = [UInt16](repeating: 0, count: 128)
+
+    init(_ configuration: VideoStreamConfiguration, host: String, cname: String, pool: PacketBufferPool,
+         sink: (@Sendable (VideoFrame, UInt32) -> Void)?) throws {
+        self.configuration = configuration
+        stream = try MediaStream(configuration.stream, clockRate: 90_000, host: host, cname: cname)
+        jitter = VideoJitterBuffer(pool: pool)
+        decoder = try H264Decoder()
+        packetizer = H264Packetizer(mode: configuration.packetizationMode, maximumPayloadSize: configuration.maximumPayloadSize)
+        var encoderConfiguration = configuration.encoder
+        if configuration.packetizationMode == .singleNAL && encoderConfiguration.maximumSliceBytes == nil {
+            encoderConfiguration.maximumSliceBytes = configuration.maximumPayloadSize
+        }
+        if configuration.source == .none {
+            encoder = nil
+            canvas = nil
+            synthetic = nil
+        } else {
+            encoder = try H264Encoder(encoderConfiguration)
+            canvas = try Canvas(width: encoderConfiguration.width, height: encoderConfiguration.height)
+            canvas?.fill(.black)
+            synthetic = configuration.source == .loopback ? nil
+                : SyntheticVideoSource(width: encoderConfiguration.width, height: encoderConfiguration.height)
+        }
+        frameInterval = 1_000_000_000 / Int64(max(1, encoderConfiguration.framesPerSecond))
+        timestampBase = configuration.stream.ssrc &* 2_654_435_761
+        self.sink = sink
+    }
+
+    // MARK: Receive
+
+    /// Takes a received datagram; returns true when it kept the buffer (jitter buffer owns it).
+    func receive(_ buffer: inout PacketBuffer, from source: SocketAddress, onRTCPSocket: Bool, now: Int64) -> Bool {
+        switch stream.classify(&buffer, from: source, onRTCPSocket: onRTCPSocket, now: now) {
+        case .dropped:
+            return false
+        case .rtcp(let bytes):
+            handleRTCP(bytes, now: now)
+            return false
+        case .rtp(let packet):
+            guard packet.payloadType == configuration.stream.payloadType else {
+                stream.drops.count(.unknownPayloadType)
+                return false
+            }
+            jitter.insert(buffer, sequenceNumber: packet.sequenceNumber, now: now)
+            return true
+        }
+    }
+
+    private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Int64) {
+        let ssrc = configuration.stream.ssrc
+        let malformed = RTCPCompoundPacket.forEach(in: bytes) { packet in
+            switch packet {
+            case .senderReport(let report):
+                stream.noteSenderReport(report.senderInfo, now: now)
+            case .pictureLossIndication(let pli) where pli.mediaSSRC == ssrc || pli.mediaSSRC == 0:
+                stream.counters.keyframeRequestsReceived += 1
+                keyframePending = true
+            case .fullIntraRequest(let fir):
+                if fir.entries.contains(where: { $0.ssrc == ssrc }) {
+                    stream.counters.keyframeRequestsReceived += 1
+                    keyframePending = true
+                }
+            case .genericNACK(let nack) where nack.mediaSSRC == ssrc:
+                stream.counters.nacksReceived += 1
+                for sequence in nack.lostSequenceNumbers { retransmit(sequence, now: now) }
+            default:
+                break
+            }
+        }
+        if let malformed { stream.drops.count(malformed) }
+    }
+
+    private func retransmit(_ sequence: UInt16, now: Int64) {
+        guard let stored = history.packet(sequence: sequence), var buffer = worker?.pool.acquire() else { return }
+        buffer.writable.copyMemory(from: stored)
+        buffer.length = stored.count
+        stream.sendRTP(buffer, timestamp: stored.u32(4), now: now)
+        worker?.pool.release(buffer)
+        stream.counters.retransmissionsSent += 1
+    }
+
+    weak var worker: MediaWorker?
+
+    // MARK: Tick
+
+    func tick(now: Int64) {
+        jitter.drain(now: now, deliver: { buffer in
+            guard case .packet(let packet) = RTPPacket.parse(buffer.bytes) else { return }
+            switch depacketizer.push(packet) {
+            case .accessUnit(let unit):
+                if unit.isKeyframe { stream.counters.keyframesReceived += 1 }
+                decode(unit, now: now)
+            case .dropped:
+                jitter.requestKeyframe()
+            case .incomplete:
+                break
+            }
+        }, onLoss: { depacketizer.noteLoss() })
+
+        var nackCount = 0
+        jitter.dueNACKs(now: now) { sequence in
+            if nackCount < nackScratch.count { nackScratch[nackCount] = sequence; nackCount += 1 }
+        }
+        if nackCount > 0, let remoteSSRC = stream.remoteSSRC {
+            let ours = configuration.stream.ssrc
+            nackScratch.withUnsafeBufferPointer { lost in
+                stream.sendRTCP { buffer in
+                    RTCPWriter.writeGenericNACK(senderSSRC: ours, mediaSSRC: remoteSSRC,
+                                                lostSequenceNumbers: UnsafeBufferPointer(rebasing: lost[0..<nackCount]), into: buffer)
+                }
+            }
+            stream.counters.nacksSent += 1
+        }
+        if jitter.takeKeyframeRequest(now: now), let remoteSSRC = stream.remoteSSRC {
+            let ours = configuration.stream.ssrc
+            firSequence &+= 1
+            stream.sendRTCP { buffer in RTCPWriter.writePictureLossIndication(senderSSRC: ours, mediaSSRC: remoteSSRC, into: buffer) }
+            stream.counters.keyframeRequestsSent += 1
+        }
+
+        if encoder != nil {
+            if startedAt == 0 {
+                startedAt = now
+                nextFrameAt = now
+            }
+            if now >= nextFrameAt {
+                sendFrame(now: now)
+                nextFrameAt += frameInterval
+                // Far behind (the worker stalled): skip frames rather than burst them.
+                if now - nextFrameAt > 4 * frameInterval { nextFrameAt = now + frameInterval }
+            }
+        }
+    }
+
+    private func decode(_ unit: H264AccessUnit, now: Int64) {
+        switch decoder.decode(unit.bytes) {
+        case .frame(let picture):
+            stream.counters.framesDecoded += 1
+            try? latestPicture.reference(picture)
+            hasPicture = true
+            sink?(picture, unit.timestamp)
+        case .corrupt:
+            stream.counters.decodeErrors += 1
+            jitter.requestKeyframe()
+        case .needsKeyframe:
+            jitter.requestKeyframe()
+        case .needsInput:
+            break
+        }
+    }
+
+    // MARK: Send
+
+    private func sendFrame(now: Int64) {
+        guard let encoder, let canvas, stream.remote != nil else { return }
+        if let synthetic {
+            synthetic.render(frame: frameIndex, into: canvas.frame)
+        } else if hasPicture {
+            try? scaler.scale(latestPicture, into: canvas, rect: canvas.bounds)
+        }
+        frameIndex += 1
+        // At most one IDR per 500 ms however often the peer asks (PLI storms after loss).
+        if keyframePending && now - lastForcedKeyframeAt >= 500_000_000 {
+            encoder.forceKeyframe()
+            lastForcedKeyframeAt = now
+            keyframePending = false
+        }
+        let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: MediaClock.ticks(nanoseconds: now - startedAt, clockRate: 90_000))
+        try? encoder.encode(canvas.frame) { unit in
+            stream.counters.framesEncoded += 1
+            if unit.isKeyframe { stream.counters.keyframesSent += 1 }
+            packetizer.forEachPayload(in: unit.bytes) { payload in send(payload, from: unit.bytes, timestamp: timestamp, now: now) }
+        }
+    }
+
+    private func send(_ payload: H264Payload, from accessUnit: UnsafeRawBufferPointer, timestamp: UInt32, now: Int64) {
+        guard let pool = worker?.pool, var buffer = pool.acquire() else { return }
+        defer { pool.release(buffer) }
+        let sequence = stream.takeSequenceNumber()
+        let header = RTPHeader(marker: payload.isLastOfAccessUnit, payloadType: configuration.stream.payloadType,
+                               sequenceNumber: sequence, timestamp: timestamp, ssrc: configuration.stream.ssrc)
+        guard let headerLength = header.write(into: buffer.writable) else { return }
+        let room = buffer.capacity - headerLength - 148   // SRTP trailer
+        guard payload.payloadSize <= room else { return }
+        let n = payload.write(from: accessUnit, into: UnsafeMutableRawBufferPointer(rebasing: buffer.writable[headerLength...]))
+        buffer.length = headerLength + n
+        history.store(sequence: sequence, buffer.bytes)
+        stream.sendRTP(buffer, timestamp: timestamp, now: now)
+    }
+
+    func statistics(into stats: inout MediaLegStatistics.Stream) {
+        stats = stream.counters
+        stream.mergeDrops(into: &stats)
+        depacketizer.drops.merge(into: &stats.drops)
+        jitter.drops.merge(into: &stats.drops)
+    }
+}

@@ -1,0 +1,21 @@
+/// What the control plane asks a media worker to do, through the worker's command ring.
+/// Rare, control-plane events: allocation here is fine; the packet path never sees these.
+public enum WorkerCommand: Sendable {
+    /// Hand a leg to the worker; from now on only the worker thread touches it.
+    case attach(MediaLeg)
+    /// Stop and release a leg; the worker answers with `.detached`.
+    case detach(legID: Int)
+    /// Ask every leg for a statistics snapshot (answered as `.statistics` events).
+    case reportStatistics
+    /// Leave the loop after releasing every leg.
+    case stop
+}
+
+/// What a worker tells the control plane, through its event ring.
+public enum WorkerEvent: Sendable {
+    case attached(legID: Int, ports: [UInt16])
+    case attachFailed(legID: Int, reason: String)
+    case detached(legID: Int, statistics: MediaLegStatistics)
+    case statistics(legID: Int, MediaLegStatistics)
+    case stopped(workerIndex: Int)
+}
