@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims", "CSRTP"]),
+        .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims"]),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "MediaCore", "Codecs"]),

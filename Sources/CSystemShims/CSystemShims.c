@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
+void cb_sys_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 
 int64_t cb_sys_monotonic_ns(void) {
     struct timespec ts;

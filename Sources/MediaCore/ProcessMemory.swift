@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 
 /// The process's own memory use, read from /proc (Linux).
@@ -15,4 +16,10 @@ public enum ProcessMemory {
         guard fields.count >= 2, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+}
+
+/// Process-wide output settings for the command-line tools.
+public enum StandardOutput {
+    /// Line-buffer stdout so progress lines reach a log file or pipe as they are printed.
+    public static func lineBuffered() { cb_sys_line_buffer_stdout() }
 }

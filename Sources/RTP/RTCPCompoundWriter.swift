@@ -28,7 +28,9 @@ public struct RTCPCompoundWriter {
     public mutating func appendSenderReport(
         ssrc: UInt32, senderInfo: RTCPSenderInfo, reportBlocks: some Collection<RTCPReportBlock>
     ) -> Bool {
-        append { RTCPWriter.writeSenderReport(ssrc: ssrc, senderInfo: senderInfo, reportBlocks: reportBlocks, into: $0) }
+        append {
+            RTCPWriter.writeSenderReport(ssrc: ssrc, senderInfo: senderInfo, reportBlocks: reportBlocks, into: $0)
+        }
     }
 
     @discardableResult

@@ -82,28 +82,33 @@ public enum RTCPPacket {
             return parseFeedback(type: type, format: UInt8(count), payload: payload, end: end)
 
         case .application, nil:
-            return .packet(.unknown(RTCPUnknownPacket(packetType: type, format: UInt8(count), payload: payload)), end: end)
+            let unknown = RTCPUnknownPacket(packetType: type, format: UInt8(count), payload: payload)
+            return .packet(.unknown(unknown), end: end)
         }
     }
 
-    private static func parseFeedback(type: UInt8, format: UInt8, payload: UnsafeRawBufferPointer, end: Int) -> ParseStep {
+    private static func parseFeedback(
+        type: UInt8, format: UInt8, payload: UnsafeRawBufferPointer, end: Int
+    ) -> ParseStep {
         // RFC 4585 §6.1: every feedback message starts with sender and media source SSRCs.
         let header = RTCPFeedbackFormat.commonHeaderSize
         guard payload.count >= header else { return .malformed(.rtcpBadLength) }
         let fciLength = payload.count - header
-        switch (type, format) {
-        case (RTCPPacketType.transportLayerFeedback.rawValue, RTCPFeedbackFormat.TransportLayer.genericNACK):
+        // Only RTPFB (205) and PSFB (206) get here.
+        let isTransport = type == RTCPPacketType.transportLayerFeedback.rawValue
+        switch (isTransport, format) {
+        case (true, RTCPFeedbackFormat.TransportLayer.genericNACK):
             // RFC 4585 §6.2.1: the FCI MUST hold at least one 4-byte entry.
             guard fciLength >= 4, fciLength % 4 == 0 else { return .malformed(.rtcpBadLength) }
             return .packet(.genericNACK(RTCPGenericNACK(payload: payload)), end: end)
 
-        case (RTCPPacketType.payloadSpecificFeedback.rawValue, RTCPFeedbackFormat.PayloadSpecific.pictureLossIndication):
+        case (false, RTCPFeedbackFormat.PayloadSpecific.pictureLossIndication):
             // RFC 4585 §6.3.1 says the length MUST be 2 (no FCI); extra FCI is ignored rather
             // than dropping a keyframe request over it.
             let pli = RTCPPictureLossIndication(senderSSRC: payload.u32(0), mediaSSRC: payload.u32(4))
             return .packet(.pictureLossIndication(pli), end: end)
 
-        case (RTCPPacketType.payloadSpecificFeedback.rawValue, RTCPFeedbackFormat.PayloadSpecific.fullIntraRequest):
+        case (false, RTCPFeedbackFormat.PayloadSpecific.fullIntraRequest):
             // RFC 5104 §4.3.1.1: one or more 8-byte entries.
             guard fciLength >= RTCPFIREntry.size, fciLength % RTCPFIREntry.size == 0 else {
                 return .malformed(.rtcpBadLength)

@@ -190,8 +190,8 @@ public enum RTCPWriter {
         senderSSRC: UInt32, mediaSSRC: UInt32, sequenceNumber: UInt8, into buffer: UnsafeMutableRawBufferPointer
     ) -> Int? {
         writeFullIntraRequest(
-            senderSSRC: senderSSRC, entries: CollectionOfOne(RTCPFIREntry(ssrc: mediaSSRC, sequenceNumber: sequenceNumber)),
-            into: buffer)
+            senderSSRC: senderSSRC,
+            entries: CollectionOfOne(RTCPFIREntry(ssrc: mediaSSRC, sequenceNumber: sequenceNumber)), into: buffer)
     }
 
     /// FIR with one entry per media sender. The header's media SSRC is written as 0, as
@@ -218,7 +218,8 @@ public enum RTCPWriter {
     }
 
     /// V=2, P=0, count, type, length; `size` is a multiple of 4 that fits.
-    @usableFromInline static func writeHeader(count: Int, type: RTCPPacketType, size: Int, into buffer: UnsafeMutableRawBufferPointer) {
+    @usableFromInline
+    static func writeHeader(count: Int, type: RTCPPacketType, size: Int, into buffer: UnsafeMutableRawBufferPointer) {
         buffer[0] = 0x80 | UInt8(count)
         buffer[1] = type.rawValue
         buffer.put16(UInt16(size / 4 - 1), at: 2)

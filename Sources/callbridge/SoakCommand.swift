@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codecs
 import MediaAnalysis
+import MediaCore
 
 /// `callbridge soak`: encodes and decodes a synthetic stream for many frames and reports
 /// resident memory, so an operator (or the test suite) can check the codec path is leak-free
@@ -21,6 +22,7 @@ struct SoakCommand: ParsableCommand {
     }
 
     func run() throws {
+        StandardOutput.lineBuffered()
         let soak = CodecSoak(configuration: H264EncoderConfiguration(width: width, height: height), frames: frames, warmupFrames: warmup)
         let report = try soak.run { frame, mib in
             print("frame \(frame): RSS \(rounded(mib)) MiB")

@@ -12,6 +12,22 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Random bytes, 8 per step (byte-at-a-time `UInt8.random` is slow in debug builds).
+    mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            let word = next()
+            for shift in 0..<min(8, buffer.count - offset) { buffer[offset + shift] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(shift))) }
+            offset += 8
+        }
+    }
+
+    mutating func bytes(count: Int) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: count)
+        result.withUnsafeMutableBytes { fill($0) }
+        return result
+    }
 }
 
 enum TestPackets {

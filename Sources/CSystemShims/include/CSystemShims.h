@@ -10,6 +10,9 @@
 extern "C" {
 #endif
 
+/// Makes stdout line-buffered (progress lines reach a file or pipe as they are printed).
+void cb_sys_line_buffer_stdout(void);
+
 /// Monotonic clock in nanoseconds (CLOCK_MONOTONIC).
 int64_t cb_sys_monotonic_ns(void);
 
