@@ -1,3 +1,4 @@
+import Glibc
 import MediaCore
 import RTP
 import SRTP
@@ -44,9 +45,12 @@ final class MediaStream {
         self.configuration = configuration
         self.clockRate = clockRate
         self.cname = cname
-        rtpSocket = try UDPSocket(host: host, port: configuration.localPort)
-        rtcpSocket = configuration.rtcpMux ? nil
-            : try UDPSocket(host: host, port: configuration.localPort == 0 ? 0 : configuration.localPort &+ 1)
+        if configuration.rtcpMux {
+            rtpSocket = try UDPSocket(host: host, port: configuration.localPort)
+            rtcpSocket = nil
+        } else {
+            (rtpSocket, rtcpSocket) = try Self.bindPair(host: host, port: configuration.localPort)
+        }
         remote = configuration.remote
         remoteRTCP = configuration.rtcpMux ? configuration.remote
             : configuration.remoteRTCP ?? configuration.remote.flatMap { SocketAddress(host: $0.host, port: $0.port &+ 1) }
@@ -58,6 +62,18 @@ final class MediaStream {
     }
 
     deinit { rtcpScratch.deallocate() }
+
+    /// RTP on an even port and RTCP on the next one (RFC 3550 §11), for peers that do not
+    /// multiplex and assume port + 1.
+    private static func bindPair(host: String, port: UInt16) throws -> (UDPSocket, UDPSocket?) {
+        if port != 0 { return (try UDPSocket(host: host, port: port), try UDPSocket(host: host, port: port &+ 1)) }
+        for _ in 0..<50 {
+            let rtp = try UDPSocket(host: host, port: 0)
+            guard rtp.localPort % 2 == 0, rtp.localPort < UInt16.max else { continue }
+            if let rtcp = try? UDPSocket(host: host, port: rtp.localPort + 1) { return (rtp, rtcp) }
+        }
+        throw SystemError(errno: EADDRINUSE, operation: "bind an RTP/RTCP port pair on \(host)")
+    }
 
     var sockets: [UDPSocket] { rtcpSocket.map { [rtpSocket, $0] } ?? [rtpSocket] }
 

@@ -10,12 +10,13 @@ import Testing
 struct MediaLegTests {
     static func legConfiguration(id: Int, source: MediaSendSource, remoteVideo: UInt16?, remoteAudio: UInt16?,
                                  codec: AudioCodec = .opus(channels: 1), mode: H264PacketizationMode = .nonInterleaved,
-                                 keys: (SRTPKeyingMaterial, SRTPKeyingMaterial)? = nil) -> MediaLegConfiguration {
+                                 keys: (SRTPKeyingMaterial, SRTPKeyingMaterial)? = nil, rtcpMux: Bool = true) -> MediaLegConfiguration {
         var config = MediaLegConfiguration(id: id, cname: "leg\(id)@test")
         var v = MediaStreamConfiguration(payloadType: 96, ssrc: UInt32(0x1000 + id))
         v.remote = remoteVideo.flatMap { SocketAddress(host: "127.0.0.1", port: $0) }
         v.inboundKeys = keys?.0
         v.outboundKeys = keys?.1
+        v.rtcpMux = rtcpMux
         var video = VideoStreamConfiguration(stream: v, encoder: H264EncoderConfiguration(width: 640, height: 360, bitrate: 1_000_000))
         video.source = source
         video.packetizationMode = mode
@@ -24,6 +25,7 @@ struct MediaLegTests {
         a.remote = remoteAudio.flatMap { SocketAddress(host: "127.0.0.1", port: $0) }
         a.inboundKeys = keys?.0
         a.outboundKeys = keys?.1
+        a.rtcpMux = rtcpMux
         var audio = AudioStreamConfiguration(stream: a, codec: codec)
         audio.source = source == .loopback ? .loopback : .synthetic(toneHz: 1000)
         config.audio = audio
@@ -36,8 +38,11 @@ struct MediaLegTests {
         (AudioCodec.opus(channels: 1), H264PacketizationMode.nonInterleaved, false),
         (AudioCodec.pcmu, H264PacketizationMode.singleNAL, false),
         (AudioCodec.opus(channels: 1), H264PacketizationMode.nonInterleaved, true),
+        (AudioCodec.pcma, H264PacketizationMode.nonInterleaved, false),
     ])
     func twoLegsExchangeMedia(codec: AudioCodec, mode: H264PacketizationMode, srtp: Bool) throws {
+        // The PCMA case also runs RTCP on separate ports (RTP even, RTCP = RTP + 1).
+        let rtcpMux = codec != .pcma
         let harness = try WorkerHarness()
         defer { harness.stop() }
         let keys: (SRTPKeyingMaterial, SRTPKeyingMaterial)? = srtp
@@ -45,10 +50,10 @@ struct MediaLegTests {
             : nil
         let atB = Recorder(keepEvery: 10), atA = Recorder(keepEvery: 10)
         let b = try MediaLeg(Self.legConfiguration(id: 2, source: .loopback, remoteVideo: nil, remoteAudio: nil, codec: codec, mode: mode,
-                                                   keys: keys.map { ($0.0, $0.1) }),
+                                                   keys: keys.map { ($0.0, $0.1) }, rtcpMux: rtcpMux),
                              for: harness.worker, videoSink: atB.videoSink, audioSink: atB.audioSink)
         let a = try MediaLeg(Self.legConfiguration(id: 1, source: .synthetic(toneHz: 1000), remoteVideo: b.videoPort, remoteAudio: b.audioPort,
-                                                   codec: codec, mode: mode, keys: keys.map { ($0.1, $0.0) }),
+                                                   codec: codec, mode: mode, keys: keys.map { ($0.1, $0.0) }, rtcpMux: rtcpMux),
                              for: harness.worker, videoSink: atA.videoSink, audioSink: atA.audioSink)
         try harness.attach(b)
         try harness.attach(a)
@@ -60,7 +65,9 @@ struct MediaLegTests {
         #expect(statsA.video.framesDecoded >= 60, "the loop comes back")
         #expect(statsB.audio.framesDecoded >= 120)
         #expect(statsB.video.dropsTotal == 0 && statsB.audio.dropsTotal == 0)
-        #expect(statsB.video.rtcpReceived > 0, "RTCP reports flow")
+        #expect(statsB.video.rtcpReceived > 0 && statsA.video.rtcpReceived > 0, "RTCP reports flow both ways")
+        #expect(statsB.audio.rtcpReceived > 0 && statsA.audio.rtcpReceived > 0)
+        if !rtcpMux { #expect(b.videoRTCPPort == b.videoPort.map { $0 + 1 }, "separate RTCP on RTP + 1") }
 
         // The picture B decoded is A's synthetic source: find the best-matching source frame.
         let source = SyntheticVideoSource(width: 640, height: 360)
