@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "RTP", dependencies: ["MediaCore"]),
         // SRTP/SRTCP over libsrtp2 and SDES key material (RFC 3711, RFC 4568).
         .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP"]),
+        // SDP model and offer/answer (RFC 8866, RFC 3264, RFC 6184 §8, RFC 7587, RFC 4568).
+        .target(name: "SDP", dependencies: ["MediaCore"]),
+        // SIP messages, URIs and headers (RFC 3261); transports and transactions to come.
+        .target(name: "SIP", dependencies: ["MediaCore"]),
         // Pinned media workers, legs, and their video/audio pipelines.
         .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP"]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
@@ -56,6 +60,8 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "MediaCore", "Codecs"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "MediaCore", "CSRTP"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
     ],
