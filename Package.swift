@@ -40,11 +40,13 @@ let package = Package(
         // SRTP/SRTCP over libsrtp2 and SDES key material (RFC 3711, RFC 4568).
         .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP"]),
         // SDP model and offer/answer (RFC 8866, RFC 3264, RFC 6184 §8, RFC 7587, RFC 4568).
-        .target(name: "SDP", dependencies: ["MediaCore"]),
+        .target(name: "SDP", dependencies: ["MediaCore", "SRTP"]),
         // SIP messages, URIs and headers (RFC 3261); transports and transactions to come.
         .target(name: "SIP", dependencies: ["MediaCore"]),
+        // Layouts (CMS names, as data), compositor, bitmap font, mix-minus audio mixer.
+        .target(name: "Mixer", dependencies: ["Codecs", "MediaCore"]),
         // Pinned media workers, legs, and their video/audio pipelines.
-        .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP"]),
+        .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP", "Mixer"]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
         .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
         .executableTarget(
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "MediaCore", "CSRTP"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
+        .testTarget(name: "MixerTests", dependencies: ["Mixer", "Codecs", "MediaAnalysis"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
     ],
