@@ -1,6 +1,7 @@
 import Codecs
 import Glibc
 import MediaCore
+import Mixer
 import RTP
 
 /// One leg's audio: receive (SRTP → adaptive jitter buffer → Opus/G.711 decoder with
@@ -42,12 +43,15 @@ final class AudioPipeline {
             opusEncoder = nil
         }
         decoded = [Int16](repeating: 0, count: samplesPerFrame * channels)
+        mixInput.initialize(repeating: 0)
         sendPCM = [Int16](repeating: 0, count: samplesPerFrame * channels)
         timestamp = configuration.stream.ssrc &* 2_246_822_519
         self.sink = sink
     }
 
     var dtmfDigits = ""
+
+    deinit { mixInput.deallocate() }
 
     func receive(_ buffer: inout PacketBuffer, from source: SocketAddress, onRTCPSocket: Bool, now: Int64) -> Bool {
         switch stream.classify(&buffer, from: source, onRTCPSocket: onRTCPSocket, now: now) {
@@ -75,16 +79,68 @@ final class AudioPipeline {
         }
     }
 
+    /// Legs outside a space play and send on their own 20 ms schedule; in a space the room
+    /// drives `play`, mixes, then `sendMix` for every leg together.
     func tick(now: Int64) {
+        guard configuration.source != .conference else { return }
         if nextFrameAt == 0 { nextFrameAt = now }
         guard now >= nextFrameAt else { return }
         nextFrameAt += 20_000_000
         if now - nextFrameAt > 100_000_000 { nextFrameAt = now + 20_000_000 }
-        playOneFrame(now: now)
+        play(now: now)
         sendOneFrame(now: now)
     }
 
-    private func playOneFrame(now: Int64) {
+    // MARK: Mixing (48 kHz mono is the room's common format)
+
+    /// This leg's last 20 ms as 48 kHz mono (960 samples), valid after `play`. Fixed storage
+    /// (allocated once) so the room's mixer can read it by pointer.
+    let mixInput = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 960)
+    /// Energy of `mixInput` for speaker selection; -1 when muted or silent-by-absence.
+    private(set) var mixEnergy: Int64 = -1
+    private var mixOutput = [Int16](repeating: 0, count: 960)
+    private lazy var upsampler: Resampler? = configuration.codec.clockRate == 48_000 ? nil : try? Resampler(inputRate: configuration.codec.clockRate, outputRate: 48_000)
+    private lazy var downsampler: Resampler? = configuration.codec.clockRate == 48_000 ? nil : try? Resampler(inputRate: 48_000, outputRate: configuration.codec.clockRate)
+    var muted = false
+
+    /// Plays one frame and prepares `mixInput`/`mixEnergy`.
+    func play(now: Int64) {
+        let produced = playOneFrame(now: now)
+        if !produced || muted {
+            mixEnergy = -1
+            return
+        }
+        if channels == 2 {
+            for i in 0..<960 { mixInput[i] = Int16((Int32(decoded[2 * i]) + Int32(decoded[2 * i + 1])) / 2) }
+        } else if let upsampler {
+            let n = decoded.withUnsafeBufferPointer { input in (try? upsampler.convert(input, into: mixInput)) ?? 0 }
+            for i in n..<960 { mixInput[i] = 0 }
+        } else {
+            for i in 0..<960 { mixInput[i] = decoded[i] }
+        }
+        mixEnergy = AudioMixer.energy(UnsafeBufferPointer(mixInput))
+    }
+
+    /// Encodes and sends what the room's mixer computed for this leg.
+    func sendMix(_ mixer: AudioMixer, index: Int, now: Int64) {
+        mixOutput.withUnsafeMutableBufferPointer { out in
+            mixer.output(for: index, own: mixEnergy >= 0 ? UnsafeBufferPointer(mixInput) : nil, into: out)
+        }
+        if channels == 2 {
+            for i in 0..<960 { sendPCM[2 * i] = mixOutput[i]; sendPCM[2 * i + 1] = mixOutput[i] }
+        } else if let downsampler {
+            let n = mixOutput.withUnsafeBufferPointer { input in
+                sendPCM.withUnsafeMutableBufferPointer { (try? downsampler.convert(input, into: $0)) ?? 0 }
+            }
+            for i in n..<sendPCM.count { sendPCM[i] = 0 }
+        } else {
+            for i in 0..<960 { sendPCM[i] = mixOutput[i] }
+        }
+        sendOneFrame(now: now)
+    }
+
+    @discardableResult
+    private func playOneFrame(now: Int64) -> Bool {
         var produced = false
         jitter.pull(now: now) { playout in
             switch playout {
@@ -99,6 +155,7 @@ final class AudioPipeline {
         }
         if !produced { for i in decoded.indices { decoded[i] = 0 } }
         if produced, let sink { decoded.withUnsafeBufferPointer { sink($0, configuration.codec.clockRate, channels) } }
+        return produced
     }
 
     private func decode(_ payload: UnsafeRawBufferPointer) -> Bool {
@@ -145,7 +202,7 @@ final class AudioPipeline {
         switch configuration.source {
         case .loopback:
             for i in sendPCM.indices { sendPCM[i] = decoded[i] }
-        case .synthetic(let hz):
+        case .synthetic(let hz), .solid(_, _, _, let hz):
             let step = 2 * Double.pi * hz / Double(configuration.codec.clockRate)
             for i in 0..<samplesPerFrame {
                 let value = Int16(0.3 * 32767 * sin(tonePhase))
@@ -153,6 +210,8 @@ final class AudioPipeline {
                 tonePhase += step
                 if tonePhase > 2 * Double.pi { tonePhase -= 2 * Double.pi }
             }
+        case .conference:
+            break   // sendPCM was filled by sendMix
         case .none:
             return
         }

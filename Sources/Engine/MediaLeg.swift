@@ -54,9 +54,12 @@ public final class MediaLeg: @unchecked Sendable {
     public var videoRTCPPort: UInt16? { video.map { $0.stream.rtcpSocket?.localPort ?? $0.stream.rtpSocket.localPort } }
     public var audioRTCPPort: UInt16? { audio.map { $0.stream.rtcpSocket?.localPort ?? $0.stream.rtpSocket.localPort } }
 
-    func attached(worker: MediaWorker) {
+    func attached(worker: MediaWorker, room: Room?) {
         video?.worker = worker
         audio?.worker = worker
+        video?.room = room
+        video?.leg = self
+        video?.layout = configuration.layout
     }
 
     func detached() {}

@@ -2,6 +2,7 @@ import Codecs
 import MediaCore
 import RTP
 import SRTP
+import Mixer
 
 /// Audio codecs a leg can speak (RFC 7587 Opus at 48 kHz; RFC 3551 PCMU/PCMA at 8 kHz).
 public enum AudioCodec: Sendable, Equatable {
@@ -35,6 +36,10 @@ public enum MediaSendSource: Sendable, Equatable {
     case loopback
     /// A synthetic moving picture / a sine tone of this frequency.
     case synthetic(toneHz: Double)
+    /// The leg's space: its layout of the other participants, and the mix of everyone else.
+    case conference
+    /// A solid colour picture (RGB) and a tone: a marker a receiver can recognise in a layout.
+    case solid(red: UInt8, green: UInt8, blue: UInt8, toneHz: Double)
 }
 
 /// One RTP stream of a leg (one SDP m-line): where to listen, where to send, keys.
@@ -90,6 +95,14 @@ public struct MediaLegConfiguration: Sendable {
     public var id: Int
     public var localHost: String = "127.0.0.1"
     public var cname: String
+    /// The space (conference) this leg belongs to; legs with `.conference` sources see and
+    /// hear the other legs of their space on the same worker.
+    public var spaceID: Int?
+    /// Shown on name tiles and labels.
+    public var displayName: String = ""
+    public var layout: LayoutName = .allEqual
+    /// Name labels on panes (CMS `participantLabels`).
+    public var participantLabels: Bool = true
     public var video: VideoStreamConfiguration?
     public var audio: AudioStreamConfiguration?
 

@@ -33,6 +33,7 @@ public final class MediaWorker: @unchecked Sendable {
     private let epoll: Int32
     private let timer: PeriodicTimer
     private var legs: [MediaLeg?] = []
+    private var rooms: [Room] = []
     private var thread: pthread_t?
     private var running = false
     public private(set) var pinnedCPU: Int?
@@ -122,6 +123,7 @@ public final class MediaWorker: @unchecked Sendable {
                     if expirations > 1 { lateTicks += Int(expirations - 1) }
                     ticks += 1
                     for leg in legs { leg?.tick(now: now, worker: self) }
+                    for room in rooms { room.tick(now: now) }
                 default:
                     let slot = Int(token >> 8), socket = Int(token & 0xFF)
                     if slot < legs.count, let leg = legs[slot] { leg.handleReadable(socketIndex: socket, now: now, worker: self) }
@@ -161,7 +163,12 @@ public final class MediaWorker: @unchecked Sendable {
             }
         }
         legs[slot] = leg
-        leg.attached(worker: self)
+        var room: Room?
+        if let spaceID = leg.configuration.spaceID {
+            room = rooms.first { $0.id == spaceID } ?? { let r = Room(id: spaceID); rooms.append(r); return r }()
+            room?.add(leg)
+        }
+        leg.attached(worker: self, room: room)
         emit(.attached(legID: leg.id, ports: leg.sockets.map(\.localPort)))
     }
 
@@ -169,6 +176,10 @@ public final class MediaWorker: @unchecked Sendable {
     private func release(slot: Int, leg: MediaLeg) -> MediaLegStatistics {
         for socket in leg.sockets { _ = cb_sys_epoll_remove(epoll, socket.fileDescriptor) }
         legs[slot] = nil
+        if let spaceID = leg.configuration.spaceID, let index = rooms.firstIndex(where: { $0.id == spaceID }) {
+            rooms[index].remove(leg)
+            if rooms[index].isEmpty { rooms.remove(at: index) }
+        }
         let stats = leg.statistics
         leg.detached()
         return stats

@@ -1,5 +1,6 @@
 import Codecs
 import MediaCore
+import Mixer
 import RTP
 
 /// One leg's video: receive (SRTP → jitter buffer → RFC 6184 depacketizer → H.264 decoder)
@@ -51,10 +52,15 @@ final class VideoPipeline {
             encoder = try H264Encoder(encoderConfiguration)
             canvas = try Canvas(width: encoderConfiguration.width, height: encoderConfiguration.height)
             canvas?.fill(.black)
-            synthetic = configuration.source == .loopback ? nil
-                : SyntheticVideoSource(width: encoderConfiguration.width, height: encoderConfiguration.height)
+            if case .synthetic = configuration.source {
+                synthetic = SyntheticVideoSource(width: encoderConfiguration.width, height: encoderConfiguration.height)
+            } else {
+                synthetic = nil
+            }
+            if case .solid(let r, let g, let b, _) = configuration.source { canvas?.fill(YUVColor(red: r, green: g, blue: b)) }
         }
         frameInterval = 1_000_000_000 / Int64(max(1, encoderConfiguration.framesPerSecond))
+        layout = .allEqual
         timestampBase = configuration.stream.ssrc &* 2_654_435_761
         self.sink = sink
     }
@@ -113,6 +119,14 @@ final class VideoPipeline {
     }
 
     weak var worker: MediaWorker?
+    /// The leg's space when its source is `.conference` (set by the worker on attach).
+    weak var room: Room?
+    weak var leg: MediaLeg?
+    private let compositor = Compositor()
+    private var composedGeneration = -1
+    private var cachedPanes: [Pane] = []
+    private var cachedPaneKey = (layout: LayoutName.allEqual, count: -1)
+    var layout: LayoutName
 
     // MARK: Tick
 
@@ -188,9 +202,11 @@ final class VideoPipeline {
         guard let encoder, let canvas, stream.remote != nil else { return }
         if let synthetic {
             synthetic.render(frame: frameIndex, into: canvas.frame)
-        } else if hasPicture {
+        } else if configuration.source == .conference {
+            composeConference(into: canvas)
+        } else if configuration.source == .loopback && hasPicture {
             try? scaler.scale(latestPicture, into: canvas, rect: canvas.bounds)
-        }
+        }   // .solid: the canvas was painted once at creation
         frameIndex += 1
         // At most one IDR per 500 ms however often the peer asks (PLI storms after loss).
         if keyframePending && now - lastForcedKeyframeAt >= 500_000_000 {
@@ -203,6 +219,32 @@ final class VideoPipeline {
             stream.counters.framesEncoded += 1
             if unit.isKeyframe { stream.counters.keyframesSent += 1 }
             packetizer.forEachPayload(in: unit.bytes) { payload in send(payload, from: unit.bytes, timestamp: timestamp, now: now) }
+        }
+    }
+
+    /// This leg's view of its space: the others in its layout, or the waiting slate.
+    private func composeConference(into canvas: Canvas) {
+        guard let room, let leg else { return }
+        let count = room.sourceCount(for: leg)
+        if room.generation != composedGeneration {
+            // Who is shown where changed: receivers need a clean picture (an IDR) now.
+            composedGeneration = room.generation
+            keyframePending = true
+            lastForcedKeyframeAt = .min / 2
+        }
+        if count == 0 {
+            compositor.drawSlate(canvas)
+            return
+        }
+        if cachedPaneKey.layout != layout || cachedPaneKey.count != count {
+            cachedPanes = Layout.panes(for: layout, sourceCount: count)
+            cachedPaneKey = (layout, count)
+        }
+        let labels = leg.configuration.participantLabels
+        try? compositor.compose(canvas, panes: cachedPanes, labels: labels) { index in
+            guard let other = room.source(index, for: leg) else { return nil }
+            let picture = other.video.flatMap { $0.hasPicture ? $0.latestPicture : nil }
+            return PaneContent(picture: picture, label: other.configuration.displayName)
         }
     }
 

@@ -1,0 +1,122 @@
+import Codecs
+import Engine
+import Glibc
+import MediaCore
+import Mixer
+import Testing
+
+@Suite("Rooms: legs of one space on a worker", .serialized)
+struct RoomTests {
+    struct Participant {
+        let name: String
+        let rgb: (UInt8, UInt8, UInt8)
+        let tone: Double
+    }
+
+    static let people = [Participant(name: "RED", rgb: (255, 0, 0), tone: 440),
+                         Participant(name: "GREEN", rgb: (0, 255, 0), tone: 880),
+                         Participant(name: "BLUE", rgb: (0, 0, 255), tone: 1320)]
+
+    /// Three endpoints (solid colour + tone) each connected to a leg of space 1 (allEqual).
+    /// Each endpoint must see the other two colours and not its own, and hear the other two
+    /// tones and not its own.
+    @Test func threeParticipantsSeeAndHearEachOtherButNotThemselves() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        var recorders: [Recorder] = []
+        for (i, person) in Self.people.enumerated() {
+            var roomConfig = MediaLegConfiguration(id: 100 + i)
+            roomConfig.spaceID = 1
+            roomConfig.displayName = person.name
+            roomConfig.participantLabels = false
+            var rv = VideoStreamConfiguration(stream: MediaStreamConfiguration(payloadType: 96, ssrc: UInt32(100 + i)),
+                                              encoder: H264EncoderConfiguration(width: 640, height: 360, bitrate: 800_000))
+            rv.source = .conference
+            roomConfig.video = rv
+            var ra = AudioStreamConfiguration(stream: MediaStreamConfiguration(payloadType: 111, ssrc: UInt32(200 + i)), codec: .opus(channels: 1))
+            ra.source = .conference
+            roomConfig.audio = ra
+            let roomLeg = try MediaLeg(roomConfig, for: harness.worker)
+
+            let recorder = Recorder(keepEvery: 15)
+            recorders.append(recorder)
+            var endpoint = MediaLegConfiguration(id: 200 + i)
+            var ev = MediaStreamConfiguration(payloadType: 96, ssrc: UInt32(300 + i))
+            ev.remote = SocketAddress(host: "127.0.0.1", port: try #require(roomLeg.videoPort))
+            var evc = VideoStreamConfiguration(stream: ev, encoder: H264EncoderConfiguration(width: 320, height: 180, bitrate: 300_000))
+            evc.source = .solid(red: person.rgb.0, green: person.rgb.1, blue: person.rgb.2, toneHz: person.tone)
+            endpoint.video = evc
+            var ea = MediaStreamConfiguration(payloadType: 111, ssrc: UInt32(400 + i))
+            ea.remote = SocketAddress(host: "127.0.0.1", port: try #require(roomLeg.audioPort))
+            var eac = AudioStreamConfiguration(stream: ea, codec: .opus(channels: 1))
+            eac.source = .solid(red: 0, green: 0, blue: 0, toneHz: person.tone)
+            endpoint.audio = eac
+            let endpointLeg = try MediaLeg(endpoint, for: harness.worker, videoSink: recorder.videoSink, audioSink: recorder.audioSink)
+            try harness.attach(roomLeg)
+            try harness.attach(endpointLeg)
+        }
+        runFor(seconds: 4)
+        for (i, person) in Self.people.enumerated() {
+            let picture = try #require(recorders[i].recordedPictures.last, "\(person.name) received pictures")
+            #expect(picture.width == 640 && picture.height == 360)
+            // allEqual with two sources: two half-width panes in the middle band.
+            let left = picture.luma[180 * 640 + 160], right = picture.luma[180 * 640 + 480]
+            let others = Self.people.enumerated().filter { $0.offset != i }.map { YUVColor(red: $0.element.rgb.0, green: $0.element.rgb.1, blue: $0.element.rgb.2).y }
+            let own = YUVColor(red: person.rgb.0, green: person.rgb.1, blue: person.rgb.2).y
+            func near(_ a: UInt8, _ b: UInt8) -> Bool { abs(Int(a) - Int(b)) <= 12 }
+            print("\(person.name) sees luma \(left) | \(right); others \(others), own \(own)")
+            #expect((near(left, others[0]) && near(right, others[1])) || (near(left, others[1]) && near(right, others[0])))
+            #expect(!near(left, own) && !near(right, own))
+
+            let heard = Array(recorders[i].recordedSamples.suffix(48_000))
+            for other in Self.people {
+                let level = goertzelLevel(heard, frequency: other.tone, sampleRate: 48_000)
+                print("\(person.name) hears \(other.tone) Hz at \(Int(level)) dBFS")
+                if other.name == person.name { #expect(level < -35, "\(person.name) must not hear itself") }
+                else { #expect(level > -25, "\(person.name) hears \(other.name)") }
+            }
+        }
+    }
+
+    @Test func aLoneParticipantSeesTheWaitingSlate() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        var roomConfig = MediaLegConfiguration(id: 150)
+        roomConfig.spaceID = 9
+        var rv = VideoStreamConfiguration(stream: MediaStreamConfiguration(payloadType: 96, ssrc: 150),
+                                          encoder: H264EncoderConfiguration(width: 640, height: 360, bitrate: 500_000))
+        rv.source = .conference
+        roomConfig.video = rv
+        let roomLeg = try MediaLeg(roomConfig, for: harness.worker)
+        let recorder = Recorder(keepEvery: 10)
+        var endpoint = MediaLegConfiguration(id: 151)
+        var ev = MediaStreamConfiguration(payloadType: 96, ssrc: 151)
+        ev.remote = SocketAddress(host: "127.0.0.1", port: try #require(roomLeg.videoPort))
+        var evc = VideoStreamConfiguration(stream: ev, encoder: H264EncoderConfiguration(width: 320, height: 180))
+        evc.source = .solid(red: 255, green: 255, blue: 0, toneHz: 500)
+        endpoint.video = evc
+        try harness.attach(roomLeg)
+        try harness.attach(try MediaLeg(endpoint, for: harness.worker, videoSink: recorder.videoSink))
+        runFor(seconds: 2)
+        let picture = try #require(recorder.recordedPictures.last)
+        #expect(abs(Int(picture.luma[10 * 640 + 10]) - Int(Compositor.slateColor.y)) <= 6, "slate background")
+        let white = picture.luma[(150 * 640)..<(210 * 640)].filter { $0 > 200 }.count
+        #expect(white > 300, "slate text")
+    }
+}
+
+func goertzelLevel(_ samples: [Int16], frequency: Double, sampleRate: Int) -> Double {
+    let n = samples.count
+    guard n > 0 else { return -200 }
+    let k = (Double(n) * frequency / Double(sampleRate)).rounded()
+    let w = 2 * Double.pi * k / Double(n)
+    let coefficient = 2 * cos(w)
+    var s1 = 0.0, s2 = 0.0
+    for sample in samples {
+        let s0 = Double(sample) / 32768 + coefficient * s1 - s2
+        s2 = s1
+        s1 = s0
+    }
+    let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+    return 20 * log10(max(2 * power.squareRoot() / Double(n), 1e-12))
+}
