@@ -18,6 +18,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries from Debian 12; Debian's libavcodec.pc links only -lavcodec, so the
@@ -45,8 +49,19 @@ let package = Package(
         .target(name: "SIP", dependencies: ["MediaCore"]),
         // Layouts (CMS names, as data), compositor, bitmap font, mix-minus audio mixer.
         .target(name: "Mixer", dependencies: ["Codecs", "MediaCore"]),
+        // SIP over UDP/TCP/TLS on swift-nio, with a self-signed identity on first start.
+        .target(name: "SIPTransport", dependencies: [
+            "SIP", "MediaCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Pinned media workers, legs, and their video/audio pipelines.
         .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP", "Mixer"]),
+        // Spaces, dial plan, placing legs on workers: the API signalling and admin call.
+        .target(name: "Control", dependencies: ["Engine", "SDP", "Mixer", "Codecs", "MediaCore", "RTP"]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
         .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
         .executableTarget(
@@ -65,6 +80,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Codecs", "MediaAnalysis"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "SDP", "MediaCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
     ],
