@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "SIP", targets: ["SIP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,11 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The SIP user agent server: transactions, dialogs, calls into spaces via Control.
+        .target(name: "SIPUserAgent", dependencies: [
+            "SIP", "SIPTransport", "Control",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // Pinned media workers, legs, and their video/audio pipelines.
         .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP", "Mixer"]),
         // Spaces, dial plan, placing legs on workers: the API signalling and admin call.
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "callbridge",
             dependencies: [
-                "MediaCore", "Codecs", "MediaAnalysis", "RTP", "SRTP", "Engine",
+                "MediaCore", "Codecs", "MediaAnalysis", "RTP", "SRTP", "Engine", "Control", "SIPTransport", "SIPUserAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,45 +1,62 @@
 import ArgumentParser
 import Codecs
+import Control
 import Dispatch
+import Engine
 import Foundation
 import Logging
 import MediaCore
+import SIPTransport
+import SIPUserAgent
 
-/// `callbridge serve`: runs the bridge until SIGINT or SIGTERM. For now it checks that the
-/// media libraries load and logs its configuration; SIP and media workers arrive with later
-/// issues.
+/// `callbridge serve`: the bridge. SIP on UDP/TCP (and TLS on port + 1) at the listen
+/// address, media workers pinned one per allowed CPU, spaces from `spaces.json` in the data
+/// directory. Runs until SIGINT or SIGTERM.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the call bridge until SIGINT/SIGTERM.")
 
-    @Option(help: "Directory for the configuration database, certificates and logs.")
+    @Option(help: "Directory for the configuration, certificates and logs.")
     var dataDirectory: String = "./var"
 
-    @Option(help: "Address SIP listens on (UDP/TCP; TLS on port+1).")
+    @Option(help: "Address SIP listens on as host:port (UDP and TCP; TLS on port + 1). Port 0 picks free ports.")
     var sipListen: String = "127.0.0.1:5060"
 
     @Option(help: "Media worker threads (0: one per allowed CPU).")
     var workers: Int = 0
+
+    @Option(help: "Maximum simultaneous call legs; beyond it INVITEs get 503 with Retry-After.")
+    var maximumLegs: Int = 200
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        guard maximumLegs > 0 else { throw ValidationError("--maximum-legs must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        guard Self.parseHostPort(sipListen) != nil else { throw ValidationError("--sip-listen must be host:port, e.g. 127.0.0.1:5060") }
+    }
+
+    static func parseHostPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65534).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
     }
 
     func run() throws {
+        StandardOutput.lineBuffered()
+        let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "callbridge")
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let cpus = CPUAffinity.allowedCPUs()
-        let workerCount = workers == 0 ? max(1, cpus.count) : workers
         let dataPath = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let (host, requestedPort) = Self.parseHostPort(sipListen)!
 
         // Fail at start-up, not at the first call, if the codec libraries are unusable.
         do {
@@ -51,10 +68,26 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
+        let spaces = try SpaceDirectory.load(path: "\(dataPath)/spaces.json")
+        let engine = try MediaEngine(workerCount: workers)
+        let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs)
+        let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", hosts: [host, "localhost"])
+        let serverBox = ServerBox()
+        let transports = SIPTransportLayer { inbound, connection in serverBox.server?.handle(inbound, connection) }
+        let udpPort = try transports.bindUDPBlocking(host: host, port: requestedPort)
+        // With port 0 the TCP listener takes the UDP port's number when it can.
+        let tcpPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? udpPort : requestedPort)
+        let tlsPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? 0 : requestedPort + 1, tls: identity)
+        let server = SIPServer(controller: controller, advertised: .init(host: host, udpPort: udpPort, tcpPort: tcpPort, tlsPort: tlsPort))
+        server.onCallEvent = { event in logger.info("\(event)") }
+        transports.execute { serverBox.server = server }
+
         logger.info("callbridge \(CallBridgeVersion.string) starting",
-                    metadata: ["dataDirectory": "\(dataPath)", "sipListen": "\(sipListen)",
-                               "workers": "\(workerCount)", "allowedCPUs": "\(cpus)", "pid": "\(getpid())"])
-        logger.notice("not there yet: SIP signalling and media workers are not implemented; the bridge accepts no calls and idles until SIGINT/SIGTERM")
+                    metadata: ["dataDirectory": "\(dataPath)", "workers": "\(engine.workers.count)",
+                               "allowedCPUs": "\(CPUAffinity.allowedCPUs())", "pid": "\(getpid())",
+                               "spaces": "\(spaces.all.map(\.uri))"])
+        logger.info("SIP listening on udp:\(host):\(udpPort) tcp:\(host):\(tcpPort) tls:\(host):\(tlsPort)")
+        logger.notice("not there yet: admin API, dial-out, layouts across workers; see README status table")
 
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -71,6 +104,13 @@ struct ServeCommand: ParsableCommand {
         logger.info("ready")
         stop.wait()
         sources.forEach { $0.cancel() }
+        transports.shutdownBlocking()
+        engine.shutdown()
         logger.info("stopped cleanly")
     }
+}
+
+/// Hands the server to the transport handler once it exists (set on the event loop).
+final class ServerBox: @unchecked Sendable {
+    var server: SIPServer?
 }

@@ -1,1 +1,0 @@
-// SIP messages (RFC 3261): in progress
