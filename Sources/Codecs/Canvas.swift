@@ -22,15 +22,20 @@ public final class Canvas {
 
     /// Fills `rect` (clipped to the canvas, even-aligned) with one colour, row by row.
     public func fill(_ rect: PixelRect, with color: YUVColor) {
-        let r = clip(rect).evenAligned
-        guard !r.isEmpty else { return }
-        fillPlane(0, r, color.y)
-        let cr = PixelRect(x: r.x / 2, y: r.y / 2, width: r.width / 2, height: r.height / 2)
-        fillPlane(1, cr, color.u)
-        fillPlane(2, cr, color.v)
+        Canvas.fill(frame, clip(rect), with: color)
     }
 
-    private func fillPlane(_ plane: Int, _ r: PixelRect, _ value: UInt8) {
+    /// Fills a rectangle of any 4:2:0 frame without wrapping it in a Canvas (no allocation).
+    public static func fill(_ frame: VideoFrame, _ rect: PixelRect, with color: YUVColor) {
+        let r = rect.evenAligned
+        guard !r.isEmpty, r.x >= 0, r.y >= 0, r.maxX <= frame.width, r.maxY <= frame.height else { return }
+        fillPlane(frame, 0, r, color.y)
+        let cr = PixelRect(x: r.x / 2, y: r.y / 2, width: r.width / 2, height: r.height / 2)
+        fillPlane(frame, 1, cr, color.u)
+        fillPlane(frame, 2, cr, color.v)
+    }
+
+    private static func fillPlane(_ frame: VideoFrame, _ plane: Int, _ r: PixelRect, _ value: UInt8) {
         frame.withPlane(plane) { p in
             for row in r.y..<r.maxY { memset(p.base + row * p.stride + r.x, Int32(value), r.width) }
         }

@@ -59,8 +59,7 @@ public final class SyntheticVideoSource {
         let side = (min(width, height) / 5) & ~1
         let bx = Int((Double(width - side) / 2) * (1 + sin(t * 1.3))) & ~1
         let by = Int((Double(height - side) / 2) * (1 + sin(t * 0.9 + 1))) & ~1
-        Canvas(frame: frame).fill(PixelRect(x: bx, y: by, width: side, height: side),
-                                  with: YUVColor(y: 200, u: 90, v: 170))
+        Canvas.fill(frame, PixelRect(x: bx, y: by, width: side, height: side), with: YUVColor(y: 200, u: 90, v: 170))
         frame.presentationTime = Int64(index)
         frameIndex = index
     }
