@@ -11,30 +11,30 @@ public enum SIPAnyURI: Sendable, Hashable, CustomStringConvertible {
     /// Parses `sip:`/`sips:` strictly and any other `scheme ":" rest` leniently (no white
     /// space, no `<`, `>` or `"`); nil otherwise.
     public init?(_ string: String) {
-        guard let uri = SIPScanner.scan(string, { s in SIPAnyURI.parse(s.bytes[s.remaining]) }) else { return nil }
+        guard let uri = SIPScanner.scan(string, { s in SIPAnyURI.parse(s.bytes, s.remaining) }) else { return nil }
         self = uri
     }
 
     public init(_ uri: SIPURI) { self = .sip(uri) }
 
-    static func parse(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> SIPAnyURI? {
-        guard let first = bytes.first, SIPGrammar.is(first, .alphanumeric), !SIPGrammar.is(first, .digit),
-              let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+    static func parse(_ bytes: SIPGrammar.Bytes, _ range: Range<Int>) -> SIPAnyURI? {
+        guard !range.isEmpty, SIPGrammar.is(bytes[range.lowerBound], .alphanumeric), !SIPGrammar.is(bytes[range.lowerBound], .digit),
+              let colon = SIPGrammar.firstIndex(of: UInt8(ascii: ":"), in: bytes, range),
+              SIPGrammar.all(bytes, range.lowerBound..<colon, .scheme)
         else { return nil }
-        let scheme = bytes[bytes.startIndex..<colon]
-        guard scheme.allSatisfy({ SIPGrammar.is($0, .scheme) }) else { return nil }
-        let lower = SIPGrammar.asciiLowercased(String(decoding: scheme, as: UTF8.self))
-        if lower == "sip" || lower == "sips" {
-            return SIPURI.parse(bytes).map(SIPAnyURI.sip)
+        let schemeLength = colon - range.lowerBound
+        if (schemeLength == 3 && SIPURI.matches(bytes, range.lowerBound, "sip"))
+            || (schemeLength == 4 && SIPURI.matches(bytes, range.lowerBound, "sips")) {
+            return SIPURI.parse(bytes, range).map(SIPAnyURI.sip)
         }
-        let rest = bytes[(colon + 1)...]
-        guard !rest.isEmpty, rest.allSatisfy(SIPAnyURI.isOpaqueByte) else { return nil }
-        return .absolute(String(decoding: bytes, as: UTF8.self))
+        guard colon + 1 < range.upperBound else { return nil }
+        for i in (colon + 1)..<range.upperBound where !isOpaqueByte(bytes[i]) { return nil }
+        return .absolute(SIPGrammar.string(bytes, range))
     }
 
     /// uric (RFC 3261 §25.1: reserved / unreserved / escaped) plus "[", "]" and "#".
     static func isOpaqueByte(_ b: UInt8) -> Bool {
-        SIPGrammar.is(b, [.unreserved, .userUnreserved]) || b == UInt8(ascii: ":") || b == UInt8(ascii: "@")
+        SIPGrammar.is(b, .userPart) || b == UInt8(ascii: ":") || b == UInt8(ascii: "@")
             || b == UInt8(ascii: "%") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") || b == UInt8(ascii: "#")
     }
 

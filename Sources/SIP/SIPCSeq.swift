@@ -15,7 +15,7 @@ public struct SIPCSeq: Sendable, Hashable, CustomStringConvertible {
         let parsed: SIPCSeq? = SIPScanner.scan(value) { s in
             s.skipWhitespace()
             let digits = s.scan(.digit)
-            guard let number = SIPGrammar.decimal(s.bytes[digits], maximum: UInt64(UInt32.max)),
+            guard let number = SIPGrammar.decimal(s.bytes, digits, maximum: UInt64(UInt32.max)),
                   s.skipWhitespace(), let method = s.token()
             else { return nil }
             s.skipWhitespace()

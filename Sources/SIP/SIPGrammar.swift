@@ -22,6 +22,15 @@ enum SIPGrammar {
         static let hostname = Class(rawValue: 1 << 9)
         /// Scheme characters after the first: ALPHA / DIGIT / "+" / "-" / "."
         static let scheme = Class(rawValue: 1 << 10)
+
+        // Unions, spelled out so that no array literal is built per use.
+        /// user = 1*( unreserved / escaped / user-unreserved )
+        static let userPart = Class(rawValue: unreserved.rawValue | userUnreserved.rawValue)
+        static let passwordPart = Class(rawValue: unreserved.rawValue | passwordExtra.rawValue)
+        /// paramchar = param-unreserved / unreserved / escaped
+        static let parameterPart = Class(rawValue: unreserved.rawValue | paramUnreserved.rawValue)
+        /// hname / hvalue characters
+        static let headerPart = Class(rawValue: unreserved.rawValue | headerUnreserved.rawValue)
     }
 
     static let table: [UInt16] = {
@@ -55,11 +64,37 @@ enum SIPGrammar {
 
     @inline(__always) static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
-    static func isToken<C: Collection<UInt8>>(_ bytes: C) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { `is`($0, .token) }
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    static func isToken(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty else { return false }
+        for i in range where !`is`(bytes[i], .token) { return false }
+        return true
     }
 
-    static func isToken(_ string: String) -> Bool { isToken(string.utf8) }
+    static func isToken(_ string: String) -> Bool {
+        var copy = string
+        return copy.withUTF8 { isToken($0, 0..<$0.count) }
+    }
+
+    /// Whether every byte of `range` belongs to `cls`.
+    static func all(_ bytes: Bytes, _ range: Range<Int>, _ cls: Class) -> Bool {
+        for i in range where !`is`(bytes[i], cls) { return false }
+        return true
+    }
+
+    static func firstIndex(of byte: UInt8, in bytes: Bytes, _ range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if bytes[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    static func string(_ bytes: Bytes, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
@@ -77,8 +112,16 @@ enum SIPGrammar {
     /// ASCII-only lowercasing: SIP tokens are ASCII, and `String.lowercased()` would apply
     /// Unicode rules to values that are compared octet by octet.
     static func asciiLowercased(_ string: String) -> String {
-        if !string.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return string }
-        return String(decoding: string.utf8.map(lowercased), as: UTF8.self)
+        var copy = string
+        return copy.withUTF8 { buf -> String in
+            var hasUpper = false
+            for b in buf where b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { hasUpper = true; break }
+            guard hasUpper else { return string }
+            return String(unsafeUninitializedCapacity: buf.count, initializingUTF8With: { (out: UnsafeMutableBufferPointer<UInt8>) -> Int in
+                for i in 0..<buf.count { out[i] = lowercased(buf[i]) }
+                return buf.count
+            })
+        }
     }
 
     static func asciiUppercased(_ string: String) -> String {
@@ -92,21 +135,30 @@ enum SIPGrammar {
 
     /// Decodes `%HH` escapes; every other byte must belong to `allowed`. Nil when an escape is
     /// incomplete or a byte is not allowed (RFC 3261 §19.1.2: such characters must be escaped).
-    static func unescape<C: Collection<UInt8>>(_ bytes: C, allowed: Class) -> String? where C.Index == Int {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
+    static func unescape(_ bytes: Bytes, _ range: Range<Int>, allowed: Class) -> String? {
+        var i = range.lowerBound
+        var hasEscape = false
+        while i < range.upperBound {
             let b = bytes[i]
             if b == UInt8(ascii: "%") {
-                guard i + 2 < bytes.endIndex,
-                      let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2])
-                else { return nil }
-                out.append(hi << 4 | lo)
+                hasEscape = true
+                guard i + 2 < range.upperBound, hexValue(bytes[i + 1]) != nil, hexValue(bytes[i + 2]) != nil else { return nil }
                 i += 3
             } else {
                 guard `is`(b, allowed) else { return nil }
-                out.append(b)
+                i += 1
+            }
+        }
+        guard hasEscape else { return string(bytes, range) }
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        i = range.lowerBound
+        while i < range.upperBound {
+            if bytes[i] == UInt8(ascii: "%") {
+                out.append(hexValue(bytes[i + 1])! << 4 | hexValue(bytes[i + 2])!)
+                i += 3
+            } else {
+                out.append(bytes[i])
                 i += 1
             }
         }
@@ -132,11 +184,12 @@ enum SIPGrammar {
     }
 
     /// Parses 1*DIGIT into a value no larger than `maximum`; nil on anything else.
-    static func decimal<C: Collection<UInt8>>(_ bytes: C, maximum: UInt64) -> UInt64? {
-        guard !bytes.isEmpty else { return nil }
+    static func decimal(_ bytes: Bytes, _ range: Range<Int>, maximum: UInt64) -> UInt64? {
+        guard !range.isEmpty else { return nil }
         var value: UInt64 = 0
-        for b in bytes {
-            guard `is`(b, .digit) else { return nil }
+        for i in range {
+            let b = bytes[i]
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(UInt64(b - UInt8(ascii: "0")))
             guard !o1, !o2, a <= maximum else { return nil }
@@ -145,7 +198,10 @@ enum SIPGrammar {
         return value
     }
 
-    static func decimal(_ string: String, maximum: UInt64) -> UInt64? { decimal(string.utf8, maximum: maximum) }
+    static func decimal(_ string: String, maximum: UInt64) -> UInt64? {
+        var copy = string
+        return copy.withUTF8 { decimal($0, 0..<$0.count, maximum: maximum) }
+    }
 
     /// The string with leading and trailing SP/HTAB removed (byte-wise: SIP whitespace is ASCII).
     static func trimmed(_ string: String) -> String {

@@ -11,40 +11,45 @@ public enum SIPHost: Sendable, Hashable, CustomStringConvertible {
     /// Parses `host`: a name, dotted quad, or `[IPv6]`. A bare IPv6 address is accepted only
     /// with `allowBareIPv6` (the Via `received` parameter carries one, RFC 3261 §20.42).
     public init?(_ text: String, allowBareIPv6: Bool = false) {
-        let u = Array(text.utf8)
-        guard let host = u.withUnsafeBufferPointer({ SIPHost.parse($0[...], allowBareIPv6: allowBareIPv6) }) else { return nil }
+        guard let host = SIPScanner.scan(text, { s in SIPHost.parse(s.bytes, s.remaining, allowBareIPv6: allowBareIPv6) }) else {
+            return nil
+        }
         self = host
     }
 
-    static func parse(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, allowBareIPv6: Bool = false) -> SIPHost? {
-        guard let first = bytes.first, let last = bytes.last else { return nil }
+    static func parse(_ bytes: SIPGrammar.Bytes, _ range: Range<Int>, allowBareIPv6: Bool = false) -> SIPHost? {
+        guard !range.isEmpty else { return nil }
+        let first = bytes[range.lowerBound], last = bytes[range.upperBound - 1]
         if first == UInt8(ascii: "[") {
-            guard last == UInt8(ascii: "]"), bytes.count > 2 else { return nil }
-            let inner = bytes.dropFirst().dropLast()
-            guard SIPHost.ipv6Bytes(inner) != nil else { return nil }
-            return .ipv6(String(decoding: inner, as: UTF8.self))
+            guard last == UInt8(ascii: "]"), range.count > 2 else { return nil }
+            let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
+            guard SIPHost.ipv6Bytes(bytes, inner) != nil else { return nil }
+            return .ipv6(SIPGrammar.string(bytes, inner))
         }
-        if allowBareIPv6, bytes.contains(UInt8(ascii: ":")) {
-            guard SIPHost.ipv6Bytes(bytes) != nil else { return nil }
-            return .ipv6(String(decoding: bytes, as: UTF8.self))
+        if allowBareIPv6, SIPGrammar.firstIndex(of: UInt8(ascii: ":"), in: bytes, range) != nil {
+            guard SIPHost.ipv6Bytes(bytes, range) != nil else { return nil }
+            return .ipv6(SIPGrammar.string(bytes, range))
         }
         // All-numeric labels must form a valid dotted quad: a toplabel starts with a letter.
-        if bytes.allSatisfy({ SIPGrammar.is($0, .digit) || $0 == UInt8(ascii: ".") }) {
-            guard SIPHost.ipv4Bytes(bytes) != nil else { return nil }
-            return .ipv4(String(decoding: bytes, as: UTF8.self))
+        var numeric = true
+        for i in range where !(SIPGrammar.is(bytes[i], .digit) || bytes[i] == UInt8(ascii: ".")) { numeric = false; break }
+        if numeric {
+            guard SIPHost.ipv4Bytes(bytes, range) != nil else { return nil }
+            return .ipv4(SIPGrammar.string(bytes, range))
         }
         // hostname = *( domainlabel "." ) toplabel [ "." ]; "_" accepted leniently.
         var labelLength = 0
-        for b in bytes {
+        for i in range {
+            let b = bytes[i]
             if b == UInt8(ascii: ".") {
                 guard labelLength > 0 else { return nil }
                 labelLength = 0
             } else {
-                guard SIPGrammar.is(b, .hostname), b != UInt8(ascii: ".") else { return nil }
+                guard SIPGrammar.is(b, .hostname) else { return nil }
                 labelLength += 1
             }
         }
-        return .name(String(decoding: bytes, as: UTF8.self))
+        return .name(SIPGrammar.string(bytes, range))
     }
 
     /// How the host is written in a URI or Via: IPv6 in brackets.
@@ -78,20 +83,25 @@ public enum SIPHost: Sendable, Hashable, CustomStringConvertible {
             if b.utf8.last == UInt8(ascii: ".") { b.removeLast() }
             return SIPGrammar.caseInsensitiveEquals(a, b)
         case (.ipv4(let a), .ipv4(let b)):
-            return SIPHost.ipv4Bytes(Array(a.utf8)[...]) == SIPHost.ipv4Bytes(Array(b.utf8)[...])
+            return SIPHost.address(a, SIPHost.ipv4Bytes) == SIPHost.address(b, SIPHost.ipv4Bytes)
         case (.ipv6(let a), .ipv6(let b)):
-            guard let x = SIPHost.ipv6Bytes(Array(a.utf8)[...]), let y = SIPHost.ipv6Bytes(Array(b.utf8)[...]) else { return a == b }
+            guard let x = SIPHost.address(a, SIPHost.ipv6Bytes), let y = SIPHost.address(b, SIPHost.ipv6Bytes) else { return a == b }
             return x == y
         default:
             return false
         }
     }
 
-    static func ipv4Bytes<C: Collection<UInt8>>(_ bytes: C) -> [UInt8]? {
+    static func address(_ text: String, _ parse: (SIPGrammar.Bytes, Range<Int>) -> [UInt8]?) -> [UInt8]? {
+        SIPScanner.scan(text) { s in parse(s.bytes, s.remaining) }
+    }
+
+    static func ipv4Bytes(_ bytes: SIPGrammar.Bytes, _ range: Range<Int>) -> [UInt8]? {
         var out: [UInt8] = []
         var value = 0
         var digits = 0
-        for b in bytes {
+        for i in range {
+            let b = bytes[i]
             if b == UInt8(ascii: ".") {
                 guard digits > 0, out.count < 3 else { return nil }
                 out.append(UInt8(value))
@@ -110,13 +120,13 @@ public enum SIPHost: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// RFC 4291 §2.2 text forms: eight groups, "::" once, optionally a trailing dotted quad.
-    static func ipv6Bytes<C: Collection<UInt8>>(_ bytes: C) -> [UInt8]? where C.Index == Int {
-        guard bytes.count >= 2, bytes.count <= 45 else { return nil }
+    static func ipv6Bytes(_ bytes: SIPGrammar.Bytes, _ range: Range<Int>) -> [UInt8]? {
+        guard range.count >= 2, range.count <= 45 else { return nil }
         var head: [UInt16] = []
         var tail: [UInt16] = []
         var sawDoubleColon = false
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        var i = range.lowerBound
+        let end = range.upperBound
         if bytes[i] == UInt8(ascii: ":") {
             guard i + 1 < end, bytes[i + 1] == UInt8(ascii: ":") else { return nil }
             sawDoubleColon = true
@@ -128,10 +138,9 @@ public enum SIPHost: Sendable, Hashable, CustomStringConvertible {
             let groupStart = i
             while i < end, SIPGrammar.is(bytes[i], .hexDigit) { i += 1 }
             if i < end, bytes[i] == UInt8(ascii: ".") {
-                guard let v4 = ipv4Bytes(bytes[groupStart..<end]) else { return nil }
+                guard let v4 = ipv4Bytes(bytes, groupStart..<end) else { return nil }
                 let groups = [UInt16(v4[0]) << 8 | UInt16(v4[1]), UInt16(v4[2]) << 8 | UInt16(v4[3])]
                 if sawDoubleColon { tail += groups } else { head += groups }
-                i = end
                 needGroup = false
                 break
             }

@@ -31,21 +31,24 @@ extension SIPResponse: CustomStringConvertible {
 enum SIPSerializer {
     static func serialize(startLine: String, headers: SIPHeaders, body: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(startLine.utf8.count + headers.reduce(0) { $0 + $1.name.canonicalName.utf8.count + $1.value.utf8.count + 4 } + body.count + 40)
+        out.reserveCapacity(startLine.utf8.count + headers.fields.reduce(0) { $0 + $1.name.canonicalName.utf8.count + $1.value.utf8.count + 4 } + body.count + 40)
         appendSanitized(startLine, to: &out)
-        out += [0x0D, 0x0A]
+        out.append(0x0D)
+        out.append(0x0A)
         var wroteLength = false
-        for field in headers {
+        for field in headers.fields {
             if field.name == .contentLength {
                 // Written once, where the first one was, with the real length.
                 if !wroteLength { appendContentLength(body.count, to: &out) }
                 wroteLength = true
                 continue
             }
-            out += field.name.canonicalName.utf8
-            out += [UInt8(ascii: ":"), 0x20]
+            appendSanitized(field.name.canonicalName, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(0x20)
             appendSanitized(field.value, to: &out)
-            out += [0x0D, 0x0A]
+            out.append(0x0D)
+            out.append(0x0A)
         }
         if !wroteLength { appendContentLength(body.count, to: &out) }
         out += [0x0D, 0x0A]
@@ -60,6 +63,14 @@ enum SIPSerializer {
     }
 
     private static func appendSanitized(_ text: String, to out: inout [UInt8]) {
-        for b in text.utf8 { out.append(b == 0x0D || b == 0x0A ? 0x20 : b) }
+        var copy = text
+        copy.withUTF8 { buf in
+            let start = out.count
+            out.append(contentsOf: buf)
+            guard SIPGrammar.firstIndex(of: 0x0D, in: buf, 0..<buf.count) != nil
+                || SIPGrammar.firstIndex(of: 0x0A, in: buf, 0..<buf.count) != nil
+            else { return }
+            for i in start..<out.count where out[i] == 0x0D || out[i] == 0x0A { out[i] = 0x20 }
+        }
     }
 }

@@ -85,12 +85,14 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
                 s.skipWhitespace()
                 guard let range = angleURI(&s) else { return nil }
                 uriRange = range
-            } else if let lt = s.bytes[s.remaining].firstIndex(of: UInt8(ascii: "<")) {
+            } else if let lt = SIPGrammar.firstIndex(of: UInt8(ascii: "<"), in: s.bytes, s.remaining) {
                 // display-name = *(token LWS): only tokens and white space before "<"; UTF-8
                 // is accepted too, as some phones send unquoted non-ASCII names.
-                let prefix = s.bytes[s.index..<lt]
-                guard prefix.allSatisfy({ SIPGrammar.is($0, .token) || SIPGrammar.isWhitespace($0) || $0 >= 0x80 }) else { return nil }
-                let name = SIPGrammar.trimmed(String(decoding: prefix, as: UTF8.self))
+                for i in s.index..<lt {
+                    let b = s.bytes[i]
+                    guard SIPGrammar.is(b, .token) || SIPGrammar.isWhitespace(b) || b >= 0x80 else { return nil }
+                }
+                let name = SIPGrammar.trimmed(s.string(s.index..<lt))
                 displayName = name.isEmpty ? nil : name
                 s.index = lt
                 guard let range = angleURI(&s) else { return nil }
@@ -100,12 +102,12 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
                 let range = s.scan { b in
                     b != UInt8(ascii: ";") && !SIPGrammar.isWhitespace(b)
                 }
-                guard !range.isEmpty,
-                      !s.bytes[range].contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "?") })
+                guard !range.isEmpty, SIPGrammar.firstIndex(of: UInt8(ascii: ","), in: s.bytes, range) == nil,
+                      SIPGrammar.firstIndex(of: UInt8(ascii: "?"), in: s.bytes, range) == nil
                 else { return nil }
                 uriRange = range
             }
-            guard let uri = SIPAnyURI.parse(s.bytes[uriRange]) else { return nil }
+            guard let uri = SIPAnyURI.parse(s.bytes, uriRange) else { return nil }
             guard let parameters = s.parameters() else { return nil }
             s.skipWhitespace()
             guard s.isAtEnd else { return nil }
@@ -120,9 +122,8 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
     private static func angleURI(_ s: inout SIPScanner) -> Range<Int>? {
         guard s.consume(UInt8(ascii: "<")) else { return nil }
         let range = s.scan { $0 != UInt8(ascii: ">") }
-        guard s.consume(UInt8(ascii: ">")), !range.isEmpty,
-              !s.bytes[range].contains(where: { SIPGrammar.isWhitespace($0) || $0 == UInt8(ascii: "<") })
-        else { return nil }
+        guard s.consume(UInt8(ascii: ">")), !range.isEmpty else { return nil }
+        for i in range where SIPGrammar.isWhitespace(s.bytes[i]) || s.bytes[i] == UInt8(ascii: "<") { return nil }
         return range
     }
 }

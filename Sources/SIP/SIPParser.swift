@@ -164,51 +164,57 @@ public struct SIPParser: Sendable {
     /// Parses the Request-Line (`Method SP Request-URI SP SIP-Version`; runs of SP/HTAB are
     /// accepted, RFC 4475 §3.1.2.9-10) or Status-Line (`SIP-Version SP 3DIGIT SP Reason`).
     static func parseStartLine(_ line: [UInt8]) -> (isRequest: Bool, method: SIPMethod?, result: Result<StartLine, SIPParseError>) {
-        let isResponse = line.count >= 4 && SIPGrammar.caseInsensitiveEquals(String(decoding: line[0..<4], as: UTF8.self), "SIP/")
-        var parts: [ArraySlice<UInt8>] = []
+        line.withUnsafeBufferPointer { parseStartLine($0) }
+    }
+
+    static func parseStartLine(_ line: SIPGrammar.Bytes) -> (isRequest: Bool, method: SIPMethod?, result: Result<StartLine, SIPParseError>) {
+        let isResponse = line.count >= 4 && SIPURI.matches(line, 0, "sip/")
+        let hasCR = SIPGrammar.firstIndex(of: 0x0D, in: line, 0..<line.count) != nil
+        var parts: [Range<Int>] = []
         var i = 0
         while i < line.count {
             while i < line.count, SIPGrammar.isWhitespace(line[i]) { i += 1 }
             let s = i
             while i < line.count, !SIPGrammar.isWhitespace(line[i]) { i += 1 }
-            if i > s { parts.append(line[s..<i]) }
+            if i > s { parts.append(s..<i) }
             if isResponse, parts.count == 2 { break }
         }
+        func failure(_ kind: SIPParseError.Kind) -> Result<StartLine, SIPParseError> { .failure(SIPParseError(kind)) }
         if isResponse {
-            guard parts.count == 2, let version = versionCheck(parts[0]) else {
-                return (false, nil, .failure(SIPParseError(.malformedStartLine)))
-            }
+            guard parts.count == 2, !hasCR, let version = versionCheck(line, parts[0]) else { return (false, nil, failure(.malformedStartLine)) }
             if case .failure(let error) = version { return (false, nil, .failure(error)) }
-            let code = parts[1]
-            guard code.count == 3, let n = SIPGrammar.decimal(code, maximum: 699), n >= 100 else {
-                return (false, nil, .failure(SIPParseError(.malformedStatusCode)))
+            guard parts[1].count == 3, let code = SIPGrammar.decimal(line, parts[1], maximum: 699), code >= 100 else {
+                return (false, nil, failure(.malformedStatusCode))
             }
-            let reason = line[i...].drop { SIPGrammar.isWhitespace($0) }
-            var reasonEnd = reason.endIndex
-            while reasonEnd > reason.startIndex, SIPGrammar.isWhitespace(line[reasonEnd - 1]) { reasonEnd -= 1 }
-            guard !line.contains(0x0D) else { return (false, nil, .failure(SIPParseError(.malformedStartLine))) }
-            return (false, nil, .success(.response(Int(n), String(decoding: line[reason.startIndex..<reasonEnd], as: UTF8.self))))
+            var lo = i, hi = line.count
+            while lo < hi, SIPGrammar.isWhitespace(line[lo]) { lo += 1 }
+            while hi > lo, SIPGrammar.isWhitespace(line[hi - 1]) { hi -= 1 }
+            return (false, nil, .success(.response(Int(code), SIPGrammar.string(line, lo..<hi))))
         }
-        let method = parts.first.flatMap { SIPGrammar.isToken($0) ? SIPMethod(unchecked: String(decoding: $0, as: UTF8.self)) : nil }
-        guard let method, parts.count == 3, !line.contains(0x0D) else { return (true, method, .failure(SIPParseError(.malformedStartLine))) }
-        guard let version = versionCheck(parts[2]) else { return (true, method, .failure(SIPParseError(.malformedStartLine))) }
+        let method = parts.first.flatMap { SIPGrammar.isToken(line, $0) ? SIPMethod(unchecked: SIPGrammar.string(line, $0)) : nil }
+        guard let method, parts.count == 3, !hasCR, let version = versionCheck(line, parts[2]) else {
+            return (true, method, failure(.malformedStartLine))
+        }
         if case .failure(let error) = version { return (true, method, .failure(error)) }
-        let uri: SIPAnyURI? = parts[1].withUnsafeBufferPointer { SIPAnyURI.parse($0[...]) }
         // RFC 3261 §19.1.1 (table): a Request-URI carries no headers component (RFC 4475 §3.1.2.11).
-        guard let uri, uri.sipURI?.headers.isEmpty ?? true else {
-            return (true, method, .failure(SIPParseError(.malformedRequestURI)))
+        guard let uri = SIPAnyURI.parse(line, parts[1]), uri.sipURI?.headers.isEmpty ?? true else {
+            return (true, method, failure(.malformedRequestURI))
         }
         return (true, method, .success(.request(method, uri)))
     }
 
-    /// Nil when `text` is not `SIP/1*DIGIT.1*DIGIT`; a failure for versions other than 2.0.
-    static func versionCheck(_ text: ArraySlice<UInt8>) -> Result<Void, SIPParseError>? {
-        let s = String(decoding: text, as: UTF8.self)
-        if SIPGrammar.caseInsensitiveEquals(s, "SIP/2.0") { return .success(()) }
-        guard text.count > 4, SIPGrammar.caseInsensitiveEquals(String(decoding: text.prefix(4), as: UTF8.self), "SIP/") else { return nil }
-        let numbers = text.dropFirst(4).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard numbers.count == 2, numbers.allSatisfy({ !$0.isEmpty && $0.allSatisfy { SIPGrammar.is($0, .digit) } }) else { return nil }
-        return .failure(SIPParseError(.unsupportedVersion(s)))
+    /// Nil when the text is not `SIP/1*DIGIT.1*DIGIT`; a failure for versions other than 2.0.
+    static func versionCheck(_ line: SIPGrammar.Bytes, _ range: Range<Int>) -> Result<Void, SIPParseError>? {
+        guard range.count > 4, SIPURI.matches(line, range.lowerBound, "sip/") else { return nil }
+        if range.count == 7, line[range.lowerBound + 4] == UInt8(ascii: "2"), line[range.lowerBound + 5] == UInt8(ascii: "."),
+           line[range.lowerBound + 6] == UInt8(ascii: "0") {
+            return .success(())
+        }
+        let numbers = (range.lowerBound + 4)..<range.upperBound
+        guard let dot = SIPGrammar.firstIndex(of: UInt8(ascii: "."), in: line, numbers), dot > numbers.lowerBound, dot + 1 < range.upperBound,
+              SIPGrammar.all(line, numbers.lowerBound..<dot, .digit), SIPGrammar.all(line, (dot + 1)..<range.upperBound, .digit)
+        else { return nil }
+        return .failure(SIPParseError(.unsupportedVersion(SIPGrammar.string(line, range))))
     }
 
     /// Content-Length from the fields: nil when absent; `.invalidContentLength` for anything

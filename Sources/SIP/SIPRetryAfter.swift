@@ -21,7 +21,7 @@ public struct SIPRetryAfter: Sendable, Hashable, CustomStringConvertible {
         let parsed: SIPRetryAfter? = SIPScanner.scan(value) { s in
             s.skipWhitespace()
             let digits = s.scan(.digit)
-            guard let seconds = SIPGrammar.decimal(s.bytes[digits], maximum: UInt64(UInt32.max)) else { return nil }
+            guard let seconds = SIPGrammar.decimal(s.bytes, digits, maximum: UInt64(UInt32.max)) else { return nil }
             s.skipWhitespace()
             var comment: String?
             if s.peek == UInt8(ascii: "(") {

@@ -39,7 +39,7 @@ enum SIPDeltaSeconds {
         SIPScanner.scan(value) { s in
             s.skipWhitespace()
             let digits = s.scan(.digit)
-            guard let seconds = SIPGrammar.decimal(s.bytes[digits], maximum: UInt64(UInt32.max)),
+            guard let seconds = SIPGrammar.decimal(s.bytes, digits, maximum: UInt64(UInt32.max)),
                   let parameters = s.parameters()
             else { return nil }
             s.skipWhitespace()

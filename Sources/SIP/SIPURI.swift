@@ -47,7 +47,7 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a complete `sip:`/`sips:` URI; nil when it does not follow RFC 3261 §25.1.
     public init?(_ string: String) {
-        guard let uri = SIPScanner.scan(string, { s in SIPURI.parse(s.bytes[s.remaining]) }) else { return nil }
+        guard let uri = SIPScanner.scan(string, { s in SIPURI.parse(s.bytes, s.remaining) }) else { return nil }
         self = uri
     }
 
@@ -63,26 +63,27 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Parsing
 
-    static func parse(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> SIPURI? {
-        let end = bytes.endIndex
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let schemeText = SIPGrammar.asciiLowercased(String(decoding: bytes[bytes.startIndex..<colon], as: UTF8.self))
-        guard let scheme = Scheme(rawValue: schemeText) else { return nil }
+    static func parse(_ bytes: SIPGrammar.Bytes, _ range: Range<Int>) -> SIPURI? {
+        let end = range.upperBound
+        guard let colon = SIPGrammar.firstIndex(of: UInt8(ascii: ":"), in: bytes, range) else { return nil }
+        let scheme: Scheme
+        switch colon - range.lowerBound {
+        case 3 where SIPURI.matches(bytes, range.lowerBound, "sip"): scheme = .sip
+        case 4 where SIPURI.matches(bytes, range.lowerBound, "sips"): scheme = .sips
+        default: return nil
+        }
         var i = colon + 1
         guard i < end else { return nil }
 
         // userinfo ends at the only "@": no later component may contain one unescaped.
         var user: String?
         var password: String?
-        if let at = bytes[i...].firstIndex(of: UInt8(ascii: "@")) {
-            let info = bytes[i..<at]
-            let userEnd = info.firstIndex(of: UInt8(ascii: ":")) ?? at
-            guard userEnd > i,
-                  let u = SIPGrammar.unescape(bytes[i..<userEnd], allowed: [.unreserved, .userUnreserved])
-            else { return nil }
+        if let at = SIPGrammar.firstIndex(of: UInt8(ascii: "@"), in: bytes, i..<end) {
+            let userEnd = SIPGrammar.firstIndex(of: UInt8(ascii: ":"), in: bytes, i..<at) ?? at
+            guard userEnd > i, let u = SIPGrammar.unescape(bytes, i..<userEnd, allowed: .userPart) else { return nil }
             user = u
             if userEnd < at {
-                guard let p = SIPGrammar.unescape(bytes[(userEnd + 1)..<at], allowed: [.unreserved, .passwordExtra]) else { return nil }
+                guard let p = SIPGrammar.unescape(bytes, (userEnd + 1)..<at, allowed: .passwordPart) else { return nil }
                 password = p
             }
             i = at + 1
@@ -91,37 +92,36 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         // hostport
         let hostStart = i
         if i < end, bytes[i] == UInt8(ascii: "[") {
-            guard let close = bytes[i...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            guard let close = SIPGrammar.firstIndex(of: UInt8(ascii: "]"), in: bytes, i..<end) else { return nil }
             i = close + 1
         } else {
             while i < end, bytes[i] != UInt8(ascii: ":"), bytes[i] != UInt8(ascii: ";"), bytes[i] != UInt8(ascii: "?") { i += 1 }
         }
-        guard let host = SIPHost.parse(bytes[hostStart..<i]) else { return nil }
+        guard let host = SIPHost.parse(bytes, hostStart..<i) else { return nil }
         var port: UInt16?
         if i < end, bytes[i] == UInt8(ascii: ":") {
             let portStart = i + 1
             i = portStart
             while i < end, SIPGrammar.is(bytes[i], .digit) { i += 1 }
-            guard let p = SIPGrammar.decimal(bytes[portStart..<i], maximum: 65535) else { return nil }
+            guard let p = SIPGrammar.decimal(bytes, portStart..<i, maximum: 65535) else { return nil }
             port = UInt16(p)
         }
 
         // uri-parameters
         var parameters = SIPParameters()
+        let paramAllowed: SIPGrammar.Class = .parameterPart
         while i < end, bytes[i] == UInt8(ascii: ";") {
             i += 1
             let start = i
             while i < end, bytes[i] != UInt8(ascii: ";"), bytes[i] != UInt8(ascii: "?") { i += 1 }
-            let item = bytes[start..<i]
-            let allowed: SIPGrammar.Class = [.unreserved, .paramUnreserved]
-            if let eq = item.firstIndex(of: UInt8(ascii: "=")) {
+            if let eq = SIPGrammar.firstIndex(of: UInt8(ascii: "="), in: bytes, start..<i) {
                 guard eq > start, eq + 1 < i,
-                      let name = SIPGrammar.unescape(bytes[start..<eq], allowed: allowed),
-                      let value = SIPGrammar.unescape(bytes[(eq + 1)..<i], allowed: allowed)
+                      let name = SIPGrammar.unescape(bytes, start..<eq, allowed: paramAllowed),
+                      let value = SIPGrammar.unescape(bytes, (eq + 1)..<i, allowed: paramAllowed)
                 else { return nil }
                 parameters.append(name: name, value: value)
             } else {
-                guard !item.isEmpty, let name = SIPGrammar.unescape(item, allowed: allowed) else { return nil }
+                guard i > start, let name = SIPGrammar.unescape(bytes, start..<i, allowed: paramAllowed) else { return nil }
                 parameters.append(name: name, value: nil)
             }
         }
@@ -131,14 +131,13 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         if i < end {
             guard bytes[i] == UInt8(ascii: "?") else { return nil }
             i += 1
+            let headerAllowed: SIPGrammar.Class = .headerPart
             while true {
                 let start = i
                 while i < end, bytes[i] != UInt8(ascii: "&") { i += 1 }
-                let item = bytes[start..<i]
-                let allowed: SIPGrammar.Class = [.unreserved, .headerUnreserved]
-                guard let eq = item.firstIndex(of: UInt8(ascii: "=")), eq > start,
-                      let name = SIPGrammar.unescape(bytes[start..<eq], allowed: allowed),
-                      let value = SIPGrammar.unescape(bytes[(eq + 1)..<i], allowed: allowed)
+                guard let eq = SIPGrammar.firstIndex(of: UInt8(ascii: "="), in: bytes, start..<i), eq > start,
+                      let name = SIPGrammar.unescape(bytes, start..<eq, allowed: headerAllowed),
+                      let value = SIPGrammar.unescape(bytes, (eq + 1)..<i, allowed: headerAllowed)
                 else { return nil }
                 headers.append(Header(name: name, value: value))
                 if i == end { break }
@@ -148,23 +147,31 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         return SIPURI(scheme: scheme, user: user, password: password, host: host, port: port, parameters: parameters, headers: headers)
     }
 
+    /// Case-insensitive match of ASCII `word` at `start`.
+    static func matches(_ bytes: SIPGrammar.Bytes, _ start: Int, _ word: StaticString) -> Bool {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard start + w.count <= bytes.count else { return false }
+        for k in 0..<w.count where SIPGrammar.lowercased(bytes[start + k]) != w[k] { return false }
+        return true
+    }
+
     // MARK: Serialization
 
     public var description: String {
         var out = scheme.rawValue + ":"
         if let user {
-            out += SIPGrammar.escape(user, allowed: [.unreserved, .userUnreserved])
-            if let password { out += ":" + SIPGrammar.escape(password, allowed: [.unreserved, .passwordExtra]) }
+            out += SIPGrammar.escape(user, allowed: .userPart)
+            if let password { out += ":" + SIPGrammar.escape(password, allowed: .passwordPart) }
             out += "@"
         }
         out += host.description
         if let port { out += ":" + String(port) }
-        let paramAllowed: SIPGrammar.Class = [.unreserved, .paramUnreserved]
+        let paramAllowed: SIPGrammar.Class = .parameterPart
         for p in parameters {
             out += ";" + SIPGrammar.escape(p.name, allowed: paramAllowed)
             if let v = p.value { out += "=" + SIPGrammar.escape(v, allowed: paramAllowed) }
         }
-        let headerAllowed: SIPGrammar.Class = [.unreserved, .headerUnreserved]
+        let headerAllowed: SIPGrammar.Class = .headerPart
         for (n, h) in headers.enumerated() {
             out += (n == 0 ? "?" : "&") + SIPGrammar.escape(h.name, allowed: headerAllowed) + "="
                 + SIPGrammar.escape(h.value, allowed: headerAllowed)

@@ -142,11 +142,11 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
             } else {
                 _ = s.scan(.hostname)
             }
-            guard let host = SIPHost.parse(s.bytes[hostStart..<s.index]) else { return nil }
+            guard let host = SIPHost.parse(s.bytes, hostStart..<s.index) else { return nil }
             var port: UInt16?
             if s.consumeSeparator(UInt8(ascii: ":")) {
                 let digits = s.scan(.digit)
-                guard let p = SIPGrammar.decimal(s.bytes[digits], maximum: 65535) else { return nil }
+                guard let p = SIPGrammar.decimal(s.bytes, digits, maximum: 65535) else { return nil }
                 port = UInt16(p)
             }
             var via = SIPVia(transport: transport, host: host, port: port, protocolName: name, protocolVersion: version)

