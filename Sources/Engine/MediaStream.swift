@@ -38,7 +38,7 @@ final class MediaStream {
     private var lastSenderReport: UInt32 = 0
     private var lastSenderReportAt: Int64 = 0
     private var nextRTCPAt: Int64 = 0
-    private var random = SplitMix(seed: 0x9E37_79B9)
+    private var random = SplitMix64(seed: 0x9E37_79B9)
     private let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 16)
 
     init(_ configuration: MediaStreamConfiguration, clockRate: Int, host: String, cname: String) throws {
@@ -58,7 +58,7 @@ final class MediaStream {
         outbound = try configuration.outboundKeys.map { try SRTPSession(keyingMaterial: $0, direction: .outbound) }
         sequenceNumber = UInt16(truncatingIfNeeded: configuration.ssrc >> 7)
         receiveStatistics = RTPReceiveStatistics(clockRate: clockRate)
-        random = SplitMix(seed: UInt64(configuration.ssrc) | 1)
+        random = SplitMix64(seed: UInt64(configuration.ssrc) | 1)
     }
 
     deinit { rtcpScratch.deallocate() }
@@ -208,18 +208,5 @@ final class MediaStream {
         inbound?.drops.merge(into: &stats.drops)
         stats.packetsLost = max(0, receiveStatistics.cumulativeLost)
         stats.jitterMilliseconds = Double(receiveStatistics.jitter) * 1000 / Double(clockRate)
-    }
-}
-
-/// Small fast PRNG for RTCP interval randomisation (not for keys).
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -55,6 +55,23 @@ public struct ToneAnalysis: Sendable, CustomStringConvertible {
             levelDBFS: 20 * log10(max(rms, 1e-10)))
     }
 
+    /// Level of one frequency in `samples` (Goertzel filter), dBFS of its amplitude: cheaper
+    /// than an FFT when the question is "is this participant's tone in what I hear?".
+    public static func level(of frequency: Double, in samples: [Int16], sampleRate: Int) -> Double {
+        let n = samples.count
+        guard n > 0 else { return -200 }
+        let k = (Double(n) * frequency / Double(sampleRate)).rounded()
+        let coefficient = 2 * cos(2 * Double.pi * k / Double(n))
+        var s1 = 0.0, s2 = 0.0
+        for sample in samples {
+            let s0 = Double(sample) / 32768 + coefficient * s1 - s2
+            s2 = s1
+            s1 = s0
+        }
+        let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+        return 20 * log10(max(2 * power.squareRoot() / Double(n), 1e-12))
+    }
+
     /// In-place iterative radix-2 FFT.
     static func fft(_ re: inout [Double], _ im: inout [Double]) {
         let n = re.count

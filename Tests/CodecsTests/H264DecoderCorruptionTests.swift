@@ -1,4 +1,5 @@
 import Codecs
+import MediaCore
 import Testing
 
 @Suite("H.264 decoder under corrupt input")
@@ -79,14 +80,5 @@ struct H264DecoderCorruptionTests {
     }
 }
 
-/// xorshift64*: deterministic "random" input so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 0x9E3779B97F4A7C15 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 2685821657736338717
-    }
-}
+/// Deterministic "random" input so failures reproduce.
+typealias SeededGenerator = SplitMix64

@@ -2,6 +2,7 @@ import Codecs
 import Engine
 import Glibc
 import MediaCore
+import MediaAnalysis
 import Mixer
 import Testing
 
@@ -70,7 +71,7 @@ struct RoomTests {
 
             let heard = Array(recorders[i].recordedSamples.suffix(48_000))
             for other in Self.people {
-                let level = goertzelLevel(heard, frequency: other.tone, sampleRate: 48_000)
+                let level = ToneAnalysis.level(of: other.tone, in: heard, sampleRate: 48_000)
                 print("\(person.name) hears \(other.tone) Hz at \(Int(level)) dBFS")
                 if other.name == person.name { #expect(level < -35, "\(person.name) must not hear itself") }
                 else { #expect(level > -25, "\(person.name) hears \(other.name)") }
@@ -103,20 +104,4 @@ struct RoomTests {
         let white = picture.luma[(150 * 640)..<(210 * 640)].filter { $0 > 200 }.count
         #expect(white > 300, "slate text")
     }
-}
-
-func goertzelLevel(_ samples: [Int16], frequency: Double, sampleRate: Int) -> Double {
-    let n = samples.count
-    guard n > 0 else { return -200 }
-    let k = (Double(n) * frequency / Double(sampleRate)).rounded()
-    let w = 2 * Double.pi * k / Double(n)
-    let coefficient = 2 * cos(w)
-    var s1 = 0.0, s2 = 0.0
-    for sample in samples {
-        let s0 = Double(sample) / 32768 + coefficient * s1 - s2
-        s2 = s1
-        s1 = s0
-    }
-    let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
-    return 20 * log10(max(2 * power.squareRoot() / Double(n), 1e-12))
 }

@@ -78,9 +78,8 @@ struct CompositorTests {
             } } }
         }
         for i in 0..<3 {
-            let spectrum = ToneSpectrum(heard[i], sampleRate: 48_000)
             for (j, tone) in tones.enumerated() {
-                let level = spectrum.level(at: tone)
+                let level = ToneAnalysis.level(of: tone, in: heard[i], sampleRate: 48_000)
                 if j == i { #expect(level < -40, "participant \(i) must not hear itself (\(level) dB)") }
                 else { #expect(level > -20, "participant \(i) hears \(tone) Hz (\(level) dB)") }
             }
@@ -117,27 +116,5 @@ struct CompositorTests {
                 #expect(out == [100, 100, 100, 100], "a speaker hears the mix without itself")
             }
         } } }
-    }
-}
-
-/// Level of a pure tone in a signal via a Goertzel filter, in dB relative to full scale.
-struct ToneSpectrum {
-    let samples: [Int16]
-    let sampleRate: Int
-    init(_ samples: [Int16], sampleRate: Int) { self.samples = samples; self.sampleRate = sampleRate }
-    func level(at frequency: Double) -> Double {
-        let n = samples.count
-        let k = (Double(n) * frequency / Double(sampleRate)).rounded()
-        let w = 2 * Double.pi * k / Double(n)
-        let coefficient = 2 * cos(w)
-        var s1 = 0.0, s2 = 0.0
-        for sample in samples {
-            let s0 = Double(sample) / 32768 + coefficient * s1 - s2
-            s2 = s1
-            s1 = s0
-        }
-        let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
-        let amplitude = 2 * power.squareRoot() / Double(n)
-        return 20 * log10(max(amplitude, 1e-12))
     }
 }

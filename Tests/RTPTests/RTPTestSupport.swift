@@ -1,17 +1,8 @@
 import MediaCore
 import RTP
 
-/// xorshift64*: reproducible pseudo-random input for parser mutation tests.
-struct RTPFuzzGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 0x9E3779B97F4A7C15 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 2685821657736338717
-    }
-}
+/// Reproducible pseudo-random input for parser mutation tests.
+typealias RTPFuzzGenerator = SplitMix64
 
 /// Parses bytes as RTP inside the closure (the packet view must not outlive the bytes).
 func withRTPPacket<R>(_ bytes: [UInt8], _ body: (RTPParseResult) throws -> R) rethrows -> R {
