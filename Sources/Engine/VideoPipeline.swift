@@ -205,7 +205,7 @@ final class VideoPipeline {
         } else if configuration.source == .conference {
             composeConference(into: canvas)
         } else if configuration.source == .loopback && hasPicture {
-            try? scaler.scale(latestPicture, into: canvas, rect: canvas.bounds)
+            _ = try? scaler.scale(latestPicture, into: canvas, rect: canvas.bounds)
         }   // .solid: the canvas was painted once at creation
         frameIndex += 1
         // At most one IDR per 500 ms however often the peer asks (PLI storms after loss).
@@ -215,7 +215,7 @@ final class VideoPipeline {
             keyframePending = false
         }
         let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: MediaClock.ticks(nanoseconds: now - startedAt, clockRate: 90_000))
-        try? encoder.encode(canvas.frame) { unit in
+        _ = try? encoder.encode(canvas.frame) { unit in
             stream.counters.framesEncoded += 1
             if unit.isKeyframe { stream.counters.keyframesSent += 1 }
             packetizer.forEachPayload(in: unit.bytes) { payload in send(payload, from: unit.bytes, timestamp: timestamp, now: now) }

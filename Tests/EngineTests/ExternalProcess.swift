@@ -7,7 +7,7 @@ final class ExternalProcess {
 
     init(_ executable: String, _ arguments: [String], directory: URL) throws {
         logURL = directory.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logURL)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -20,7 +20,7 @@ func makeRTP(marker: Bool = false, payloadType: UInt8 = 96, sequence: UInt16, ti
     packet.withUnsafeMutableBytes { buffer in
         let header = RTPHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc)
         let n = header.write(into: buffer)!
-        UnsafeMutableRawBufferPointer(rebasing: buffer[n...]).copyMemory(from: UnsafeRawBufferPointer(start: payload, count: payload.count))
+        payload.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[n...]).copyMemory(from: $0) }
     }
     return packet
 }
