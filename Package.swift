@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "callbridge", targets: ["callbridge"]),
         .library(name: "MediaCore", targets: ["MediaCore"]),
+        .library(name: "CSystemShims", targets: ["CSystemShims"]),
         .library(name: "Codecs", targets: ["Codecs"]),
         .library(name: "MediaAnalysis", targets: ["MediaAnalysis"]),
         .library(name: "RTP", targets: ["RTP"]),

@@ -11,8 +11,8 @@ public struct H264ProfileLevel: Equatable, Sendable, CustomStringConvertible {
         self.levelIDC = levelIDC
     }
 
-    /// What an fmtp without profile-level-id means: Baseline, no constraints, level 1
-    /// (RFC 6184 §8.1, "420010" implied).
+    /// What an fmtp without profile-level-id means: Baseline without additional constraints
+    /// at level 1 (RFC 6184 §8.1), i.e. `42000a`.
     public static let implied = H264ProfileLevel(profileIDC: 0x42, profileIOP: 0x00, levelIDC: 10)
 
     /// Constrained Baseline at `level`: what our encoder produces (x264 baseline, no FMO/ASO).

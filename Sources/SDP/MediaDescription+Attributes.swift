@@ -9,7 +9,10 @@ extension MediaDescription {
     /// The rtpmap for `payloadType`; for the static types of RFC 3551 §6 that we use (0 PCMU,
     /// 8 PCMA) an implied one when the section has none.
     public func rtpMap(for payloadType: UInt8) -> SDPRTPMap? {
-        if let explicit = rtpMaps.first(where: { $0.payloadType == payloadType }) { return explicit }
+        rtpMaps.first { $0.payloadType == payloadType } ?? Self.staticRTPMap(payloadType)
+    }
+
+    static func staticRTPMap(_ payloadType: UInt8) -> SDPRTPMap? {
         switch payloadType {
         case 0: return SDPRTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
         case 8: return SDPRTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000)

@@ -61,6 +61,6 @@ public struct MediaDescription: Equatable, Sendable {
     }
 
     static func isRTP(_ proto: some StringProtocol) -> Bool {
-        proto.uppercased().split(separator: "/").contains("RTP")
+        SDPText.pieces(proto.uppercased(), separator: UInt8(ascii: "/")).contains("RTP")
     }
 }

@@ -4,7 +4,7 @@ public struct NegotiatedVideo: Equatable, Sendable {
     /// What the peer can receive (its profile-level-id, max-fs, max-mbps, max-br): bounds
     /// what we send.
     public var remoteLimits: H264ReceiveLimits
-    /// The peer's profile-level-id as written (or the implied 420010).
+    /// The peer's profile-level-id as written (or the implied 42000a).
     public var remoteProfileLevel: H264ProfileLevel
     /// The profile-level-id in our description: what we said we receive.
     public var localProfileLevel: H264ProfileLevel

@@ -19,14 +19,7 @@ public struct SDPAttribute: Equatable, Sendable {
 
     /// Attribute names compare ASCII-case-insensitively: RFC 8866 does not say they are case
     /// sensitive, and a peer writing `a=RTPMAP` still means rtpmap.
-    public func hasName(_ other: String) -> Bool {
-        name.utf8.count == other.utf8.count
-            && zip(name.utf8, other.utf8).allSatisfy { Self.lowercased($0) == Self.lowercased($1) }
-    }
-
-    static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-    }
+    public func hasName(_ other: String) -> Bool { SDPText.equalsIgnoringCase(name, other) }
 }
 
 extension Array where Element == SDPAttribute {
@@ -41,7 +34,9 @@ extension Array where Element == SDPAttribute {
 
     /// The direction attribute (RFC 8866 §6.7), the last one if a peer wrote several.
     public var direction: SDPMediaDirection? {
-        last { $0.value == nil && SDPMediaDirection(rawValue: $0.name.lowercased()) != nil }
-            .flatMap { SDPMediaDirection(rawValue: $0.name.lowercased()) }
+        for attribute in reversed() where attribute.value == nil {
+            if let direction = SDPMediaDirection.allCases.first(where: { attribute.hasName($0.rawValue) }) { return direction }
+        }
+        return nil
     }
 }

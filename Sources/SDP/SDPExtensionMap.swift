@@ -17,14 +17,14 @@ public struct SDPExtensionMap: Equatable, Sendable {
     public init?(value: some StringProtocol) {
         let fields = SDPText.fields(value)
         guard fields.count >= 2 else { return nil }
-        let idParts = fields[0].split(separator: "/", omittingEmptySubsequences: false)
+        let idParts = SDPText.pieces(fields[0], separator: UInt8(ascii: "/"))
         guard (1...2).contains(idParts.count), let id = SDPText.integer(idParts[0], as: UInt16.self) else { return nil }
         var direction: SDPMediaDirection?
         if idParts.count == 2 {
             guard let parsed = SDPMediaDirection(rawValue: idParts[1].lowercased()) else { return nil }
             direction = parsed
         }
-        self.init(id: Int(id), direction: direction, uri: String(fields[1]),
+        self.init(id: Int(id), direction: direction, uri: fields[1],
                   extensionAttributes: fields.count > 2 ? fields[2...].joined(separator: " ") : nil)
     }
 

@@ -23,19 +23,19 @@ public struct SDPFormatParameters: Equatable, Sendable {
     /// Parses the attribute value; nil when there is no format.
     public init?(value: some StringProtocol) {
         let trimmed = SDPText.trimmed(value)
-        let (format, rest) = SDPText.split(trimmed, at: " ") ?? SDPText.split(trimmed, at: "\t") ?? (trimmed, "")
+        let (format, rest) = SDPText.splitAtWhitespace(trimmed) ?? (trimmed, "")
         guard !format.isEmpty else { return nil }
         var parameters: [Parameter] = []
-        for entry in rest.split(separator: ";") {
-            let entry = SDPText.trimmed(entry)
+        for piece in SDPText.pieces(rest, separator: UInt8(ascii: ";")) {
+            let entry = SDPText.trimmed(piece)
             if entry.isEmpty { continue }
-            if let (name, value) = SDPText.split(entry, at: "=") {
-                parameters.append(Parameter(String(SDPText.trimmed(name)), String(SDPText.trimmed(value))))
+            if let (name, value) = SDPText.split(entry, at: UInt8(ascii: "=")) {
+                parameters.append(Parameter(SDPText.trimmed(name), SDPText.trimmed(value)))
             } else {
-                parameters.append(Parameter(String(entry)))
+                parameters.append(Parameter(entry))
             }
         }
-        self.init(format: String(format), parameters: parameters)
+        self.init(format: format, parameters: parameters)
     }
 
     public init?(_ attribute: SDPAttribute) {

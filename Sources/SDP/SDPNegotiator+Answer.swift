@@ -10,16 +10,23 @@ extension SDPNegotiator {
     /// rtcp-mux and feedback. The answer lists only the chosen payload type (and
     /// telephone-event), with the offerer's numbers, so both directions use one codec.
     ///
+    /// For a re-offer within a dialog (hold, resume, refresh), pass the description we last
+    /// sent as `previous`: where it carried our key for the same m-line and suite, that key is
+    /// answered again, so our outbound SRTP session continues (RFC 4568 §7.1.4 lets either
+    /// side keep its key) and only what changed needs applying.
+    ///
     /// Throws when no m-line is accepted: the most specific encryption reason if one applied,
     /// else `.noCommonCodec`; and `.keyGeneration` if our SRTP key could not be made.
-    public static func answer(offer: SessionDescription, local: SDPLocalCapabilities,
-                              origin: SDPOrigin) throws(SDPNegotiationFailure) -> SDPAnswer {
+    public static func answer(offer: SessionDescription, local: SDPLocalCapabilities, origin: SDPOrigin,
+                              previous: SessionDescription? = nil) throws(SDPNegotiationFailure) -> SDPAnswer {
         var streams: [NegotiatedStream] = []
         var rejections: [SDPMediaRejection] = []
         var sections: [MediaDescription] = []
         for (index, media) in offer.media.enumerated() {
             let taken = Set(streams.map(\.kind))
-            switch try answerSection(index: index, media: media, offer: offer, local: local, taken: taken) {
+            let previousMedia = previous.flatMap { index < $0.media.count ? $0.media[index] : nil }
+            switch try answerSection(index: index, media: media, offer: offer, local: local, taken: taken,
+                                     previous: previousMedia) {
             case .accepted(let stream, let section):
                 streams.append(stream)
                 sections.append(section)
@@ -68,7 +75,8 @@ extension SDPNegotiator {
     }
 
     private static func answerSection(index: Int, media: MediaDescription, offer: SessionDescription,
-                                      local: SDPLocalCapabilities, taken: Set<SDPMediaKind>) throws(SDPNegotiationFailure) -> SectionOutcome {
+                                      local: SDPLocalCapabilities, taken: Set<SDPMediaKind>,
+                                      previous: MediaDescription?) throws(SDPNegotiationFailure) -> SectionOutcome {
         guard media.port != 0 else { return .rejected(.disabledInOffer) }
         guard let kind = media.kind else { return .rejected(.unsupportedMediaType) }
         guard isSupportedTransport(media.transportProtocol) else { return .rejected(.unsupportedTransport) }
@@ -77,7 +85,9 @@ extension SDPNegotiator {
             return .rejected(.presentationNotSupported)
         }
         guard !taken.contains(kind) else { return .rejected(.duplicateStream) }
-        guard let choice = kind == .audio ? chooseAudio(in: media, local: local) : chooseVideo(in: media, local: local) else {
+        let offeredFormats = PayloadFormats(media)
+        guard let choice = kind == .audio
+            ? chooseAudio(in: offeredFormats, local: local) : chooseVideo(in: offeredFormats, local: local) else {
             return .rejected(.noCommonCodec)
         }
 
@@ -90,7 +100,12 @@ extension SDPNegotiator {
             break
         case .srtp(let offered):
             let ours: SRTPKeyingMaterial
-            do { ours = try local.keyGenerator(offered.suite) } catch { throw .keyGeneration(error) }
+            if previous?.mediaType == media.mediaType,
+               let kept = previous?.cryptoAttributes.first(where: { $0.suite == offered.suite }) {
+                ours = kept.keyingMaterial
+            } else {
+                do { ours = try local.keyGenerator(offered.suite) } catch { throw .keyGeneration(error) }
+            }
             guard let theirs = try? offered.usableKeyingMaterial(),
                   let answerLine = try? SRTPCryptoAttribute(tag: offered.tag, keyingMaterial: ours) else {
                 return .rejected(.noUsableCrypto)
@@ -113,7 +128,7 @@ extension SDPNegotiator {
         var feedback: SDPRTCPFeedbackSet = []
         var video: NegotiatedVideo?
         var opus: NegotiatedOpus?
-        let offeredParameters = media.formatParameters(for: choice.payloadType)
+        let offeredParameters = offeredFormats.formatParameters(choice.payloadType)
 
         attributes.append(rtpMap(choice.codec, payloadType: choice.payloadType))
         if let h264 = choice.h264 {

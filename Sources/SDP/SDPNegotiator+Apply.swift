@@ -42,28 +42,26 @@ extension SDPNegotiator {
                                      answer: SessionDescription, local: SDPLocalCapabilities) throws(SDPNegotiationFailure) -> SectionOutcome {
         guard let kind = offered.kind, let localPort = local.port(for: kind) else { return .rejected(.unsupportedMediaType) }
 
-        // The answer's rtpmap, or ours for the same number when the answer leaves it out.
+        let ourFormats = PayloadFormats(offered), theirFormats = PayloadFormats(answered)
+        // The answer's rtpmap and fmtp, or ours for the same number when the answer leaves them out.
         func rtpMap(_ payloadType: UInt8) -> SDPRTPMap? {
-            answered.rtpMap(for: payloadType) ?? offered.rtpMap(for: payloadType)
+            theirFormats.rtpMap(payloadType) ?? ourFormats.rtpMap(payloadType)
         }
         func weOffered(_ codec: SDPCodec) -> Bool {
-            offered.payloadTypes.contains { offered.rtpMap(for: $0).map(codec.matches) ?? false }
+            ourFormats.payloadTypes.contains { ourFormats.rtpMap($0).map(codec.matches) ?? false }
         }
         var choice: CodecChoice?
-        for payloadType in answered.payloadTypes {
+        for payloadType in theirFormats.payloadTypes {
             guard let map = rtpMap(payloadType) else { continue }
             if kind == .video {
-                guard SDPCodec.h264.matches(map) else { continue }
-                var withMap = answered
-                if answered.rtpMap(for: payloadType) == nil { withMap.attributes.append(map.attribute) }
-                if let h264 = h264Choice(payloadType: payloadType, in: withMap, local: local,
-                                         fallbackParameters: offered.formatParameters(for: payloadType)) {
+                let parameters = theirFormats.formatParameters(payloadType) ?? ourFormats.formatParameters(payloadType)
+                if let h264 = h264Choice(rtpMap: map, parameters: parameters, local: local) {
                     choice = CodecChoice(payloadType: payloadType, codec: .h264, telephoneEventPayloadType: nil, h264: h264)
                     break
                 }
             } else if let codec = local.audioCodecs.first(where: { $0.kind == .audio && $0.matches(map) }), weOffered(codec) {
                 let eventType = local.telephoneEvent
-                    ? answered.payloadTypes.first { rtpMap($0)?.isEncoding("telephone-event", clockRate: codec.clockRate) ?? false }
+                    ? theirFormats.payloadTypes.first { rtpMap($0)?.isEncoding("telephone-event", clockRate: codec.clockRate) ?? false }
                     : nil
                 choice = CodecChoice(payloadType: payloadType, codec: codec, telephoneEventPayloadType: eventType)
                 break
@@ -97,7 +95,7 @@ extension SDPNegotiator {
             feedback = agreedFeedback(in: answered, payloadType: choice.payloadType, local: local)
             let mode = h264.limits.bestMode(among: local.video.resolutions, frameRate: local.video.maxFrameRate,
                                             minimumFrameRate: local.video.minimumFrameRate)
-            let ourParameters = offered.formatParameters(for: choice.payloadType)
+            let ourParameters = ourFormats.formatParameters(choice.payloadType)
             let localProfileLevel = ourParameters?["profile-level-id"].flatMap { H264ProfileLevel(hex: $0) }
                 ?? .constrainedBaseline(local.video.maxLevel)
             video = NegotiatedVideo(packetizationMode: h264.mode, remoteLimits: h264.limits,
@@ -106,7 +104,7 @@ extension SDPNegotiator {
                                     maxFrameRate: mode.frameRate)
         }
         let opus = choice.codec == .opus
-            ? NegotiatedOpus(formatParameters: answered.formatParameters(for: choice.payloadType)) : nil
+            ? NegotiatedOpus(formatParameters: theirFormats.formatParameters(choice.payloadType)) : nil
 
         let stream = NegotiatedStream(
             mediaIndex: index, kind: kind, mid: answered.mid ?? offered.mid, localPort: localPort,

@@ -35,30 +35,28 @@ public enum SDPNegotiator {
     /// The first acceptable audio codec in *our* preference order (`local.audioCodecs`) among
     /// the section's payload types, and telephone-event at that codec's clock rate (RFC 4733
     /// §2.1: events use the clock of the audio they go with).
-    static func chooseAudio(in media: MediaDescription, local: SDPLocalCapabilities) -> CodecChoice? {
+    static func chooseAudio(in formats: PayloadFormats, local: SDPLocalCapabilities) -> CodecChoice? {
         for codec in local.audioCodecs where codec.kind == .audio {
-            guard let payloadType = media.payloadTypes.first(where: { media.rtpMap(for: $0).map(codec.matches) ?? false }) else {
+            guard let payloadType = formats.payloadTypes.first(where: { formats.rtpMap($0).map(codec.matches) ?? false }) else {
                 continue
             }
             return CodecChoice(payloadType: payloadType, codec: codec,
                                telephoneEventPayloadType: local.telephoneEvent
-                                   ? telephoneEvent(in: media, clockRate: codec.clockRate) : nil)
+                                   ? telephoneEvent(in: formats, clockRate: codec.clockRate) : nil)
         }
         return nil
     }
 
-    static func telephoneEvent(in media: MediaDescription, clockRate: Int) -> UInt8? {
-        media.payloadTypes.first { media.rtpMap(for: $0)?.isEncoding("telephone-event", clockRate: clockRate) ?? false }
+    static func telephoneEvent(in formats: PayloadFormats, clockRate: Int) -> UInt8? {
+        formats.payloadTypes.first { formats.rtpMap($0)?.isEncoding("telephone-event", clockRate: clockRate) ?? false }
     }
 
     /// An H.264 payload type we can use: Baseline (constrained or not) at a known level, in a
-    /// packetization mode we take (RFC 6184 §8.1: no profile-level-id means 420010, no
+    /// packetization mode we take (RFC 6184 §8.1: no profile-level-id means 42000a, no
     /// packetization-mode means 0). Our encoder's Constrained Baseline stream is decodable by
     /// any Baseline decoder, so plain Baseline offers are fine.
-    static func h264Choice(payloadType: UInt8, in media: MediaDescription, local: SDPLocalCapabilities,
-                           fallbackParameters: SDPFormatParameters? = nil) -> H264Choice? {
-        guard let rtpMap = media.rtpMap(for: payloadType), SDPCodec.h264.matches(rtpMap) else { return nil }
-        let parameters = media.formatParameters(for: payloadType) ?? fallbackParameters
+    static func h264Choice(rtpMap: SDPRTPMap?, parameters: SDPFormatParameters?, local: SDPLocalCapabilities) -> H264Choice? {
+        guard let rtpMap, SDPCodec.h264.matches(rtpMap) else { return nil }
         guard let mode = SDPPacketizationMode(formatParameters: parameters),
               local.video.packetizationModes.contains(mode) else { return nil }
         let profileLevel: H264ProfileLevel
@@ -75,9 +73,10 @@ public enum SDPNegotiator {
     /// Among acceptable H.264 payload types, the first (in offer order) in our most preferred
     /// packetization mode: mode 1 when offered at all, else mode 0. baresip, for one, lists
     /// mode 0 first.
-    static func chooseVideo(in media: MediaDescription, local: SDPLocalCapabilities) -> CodecChoice? {
-        let acceptable = media.payloadTypes.compactMap { payloadType in
-            h264Choice(payloadType: payloadType, in: media, local: local).map { (payloadType, $0) }
+    static func chooseVideo(in formats: PayloadFormats, local: SDPLocalCapabilities) -> CodecChoice? {
+        let acceptable = formats.payloadTypes.compactMap { payloadType in
+            h264Choice(rtpMap: formats.rtpMap(payloadType), parameters: formats.formatParameters(payloadType), local: local)
+                .map { (payloadType, $0) }
         }
         for mode in local.video.packetizationModes {
             if let (payloadType, choice) = acceptable.first(where: { $0.1.mode == mode }) {

@@ -15,7 +15,7 @@ public struct SDPRTCPAttribute: Equatable, Sendable {
             return nil
         }
         self.init(port: port, connection: fields.count == 4
-                  ? SDPConnection(networkType: String(fields[1]), addressType: String(fields[2]), address: String(fields[3]))
+                  ? SDPConnection(networkType: fields[1], addressType: fields[2], address: fields[3])
                   : nil)
     }
 

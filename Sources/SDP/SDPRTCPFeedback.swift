@@ -16,7 +16,7 @@ public struct SDPRTCPFeedback: Equatable, Sendable {
     public init?(value: some StringProtocol) {
         let fields = SDPText.fields(value)
         guard fields.count >= 2 else { return nil }
-        self.init(format: String(fields[0]), type: String(fields[1]),
+        self.init(format: fields[0], type: fields[1],
                   parameter: fields.count > 2 ? fields[2...].joined(separator: " ") : nil)
     }
 

@@ -20,7 +20,7 @@ public struct SDPRTPMap: Equatable, Sendable {
         guard fields.count == 2, let payloadType = SDPText.integer(fields[0], as: UInt8.self), payloadType < 128 else {
             return nil
         }
-        let parts = fields[1].split(separator: "/", omittingEmptySubsequences: false)
+        let parts = SDPText.pieces(fields[1], separator: UInt8(ascii: "/"))
         guard (2...3).contains(parts.count), !parts[0].isEmpty,
               let clockRate = SDPText.integer(parts[1], as: Int32.self), clockRate > 0 else { return nil }
         var encodingParameters: Int?
@@ -28,7 +28,7 @@ public struct SDPRTPMap: Equatable, Sendable {
             guard let parameters = SDPText.integer(parts[2], as: Int32.self) else { return nil }
             encodingParameters = Int(parameters)
         }
-        self.init(payloadType: payloadType, encodingName: String(parts[0]), clockRate: Int(clockRate),
+        self.init(payloadType: payloadType, encodingName: parts[0], clockRate: Int(clockRate),
                   encodingParameters: encodingParameters)
     }
 

@@ -13,14 +13,14 @@ public struct SDPSourceAttribute: Equatable, Sendable {
     }
 
     public init?(value text: some StringProtocol) {
-        guard let (id, tail) = SDPText.split(SDPText.trimmed(text), at: " "),
+        guard let (id, tail) = SDPText.splitAtWhitespace(SDPText.trimmed(text)),
               let ssrc = SDPText.integer(id, as: UInt32.self) else { return nil }
         let rest = SDPText.trimmed(tail)
         guard !rest.isEmpty else { return nil }
-        if let (name, value) = SDPText.split(rest, at: ":") {
-            self.init(ssrc: ssrc, name: String(name), value: String(value))
+        if let (name, value) = SDPText.split(rest, at: UInt8(ascii: ":")) {
+            self.init(ssrc: ssrc, name: name, value: value)
         } else {
-            self.init(ssrc: ssrc, name: String(rest))
+            self.init(ssrc: ssrc, name: rest)
         }
     }
 

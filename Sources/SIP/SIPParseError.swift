@@ -44,6 +44,11 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
         case contentLengthExceedsDatagram
     }
 
+    /// Errors are equal when their kinds are: the message they came from is context, not
+    /// identity (so `#expect(throws: SIPParseError(.missingHeader(.callID)))` works on parses).
+    public static func == (a: SIPParseError, b: SIPParseError) -> Bool { a.kind == b.kind }
+    public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
+
     /// What a parse error leaves to answer with: the fields a response copies (RFC 3261
     /// §8.2.6.2), those that parsed, verbatim and in order.
     public struct Context: Sendable, Hashable {
@@ -63,12 +68,31 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    public var kind: Kind
-    public var context: Context?
+    /// What the message had, kept as parsed so that an error costs nothing more until someone
+    /// asks for its `context` (garbage should be cheap to reject).
+    struct Source: Sendable, Hashable {
+        var isRequest: Bool
+        var method: SIPMethod?
+        var fields: [SIPHeaderField]
+    }
 
-    public init(_ kind: Kind, context: Context? = nil) {
+    public var kind: Kind
+    let source: Source?
+
+    public init(_ kind: Kind) {
         self.kind = kind
-        self.context = context
+        self.source = nil
+    }
+
+    init(_ kind: Kind, isRequest: Bool, method: SIPMethod?, fields: [SIPHeaderField]) {
+        self.kind = kind
+        self.source = Source(isRequest: isRequest, method: method, fields: fields)
+    }
+
+    /// What a response can copy, for errors that come from parsing a message (nil for errors
+    /// thrown by typed accessors). Computed on each access.
+    public var context: Context? {
+        source.map { SIPParser.context(isRequest: $0.isRequest, method: $0.method, fields: $0.fields) }
     }
 
     /// The status a UAS should answer with (RFC 3261 §21).
@@ -90,7 +114,7 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
         case .tooManyHeaderFields: return "Message Too Large (too many header fields)"
         case .bodyTooLarge: return "Request Entity Too Large"
         case .incompleteHeaderSection: return "Bad Request (incomplete header section)"
-        case .malformedStartLine: return context?.isRequest == false ? "Bad Request (malformed Status-Line)" : "Bad Request (malformed Request-Line)"
+        case .malformedStartLine: return source?.isRequest == false ? "Bad Request (malformed Status-Line)" : "Bad Request (malformed Request-Line)"
         case .unsupportedVersion: return "Version Not Supported"
         case .malformedStatusCode: return "Bad Request (malformed status code)"
         case .malformedRequestURI: return "Bad Request (malformed Request-URI)"
@@ -107,18 +131,28 @@ public struct SIPParseError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Whether a response may be sent: a request other than ACK with a topmost Via to route
     /// it by. Otherwise the message is dropped without an answer.
     public var canRespond: Bool {
-        guard let context, context.isRequest, context.topVia != nil, context.method != .ack else { return false }
-        return true
+        guard let source, source.isRequest, source.method != .ack else { return false }
+        return topViaParses(source.fields)
+    }
+
+    private func topViaParses(_ fields: [SIPHeaderField]) -> Bool {
+        guard let first = fields.first(where: { $0.name == .via }) else { return false }
+        let value = first.value.utf8.contains(UInt8(ascii: ",")) ? SIPHeaders.splitList(first.value)[0] : first.value
+        return SIPVia.parse(value, lenient: true) != nil
     }
 
     public var description: String { "SIPParseError(\(suggestedStatus) \(reason))" }
 
     /// The error response (`suggestedStatus` with `reason` as its phrase), or nil when
     /// `canRespond` is false. Via, From, To, Call-ID and CSeq are copied as received; a To
-    /// without a tag gets `toTag` (RFC 3261 §8.2.6.2).
-    public func makeResponse(toTag: String? = nil) -> SIPResponse? {
+    /// without a tag gets `toTag` (RFC 3261 §8.2.6.2); `source` stamps the topmost Via as
+    /// `SIPRequest.stampTopVia` does, when that Via parses in full.
+    public func makeResponse(toTag: String? = nil, source: SIPSourceAddress? = nil) -> SIPResponse? {
         guard canRespond, let context else { return nil }
         var headers = context.headers
+        if let source, let top = headers[.via], let via = SIPVia.parse(top, lenient: false) {
+            headers.replaceFirstValue(of: .via, with: via.stamped(sourceHost: source.host, sourcePort: source.port).description)
+        }
         if let toTag, let toValue = headers[.to], let to = try? SIPNameAddress(parsing: toValue), to.tag == nil {
             headers.set(.to, toValue + ";tag=" + toTag)
         }

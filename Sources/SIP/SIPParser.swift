@@ -9,7 +9,7 @@
 /// `SIPStreamFramer`, which uses the same code once it has found a message's bytes.
 public struct SIPParser: Sendable {
     /// How the body length is known (RFC 3261 §18.3).
-    public enum Framing: Sendable, Hashable {
+    enum Framing: Sendable, Hashable {
         /// UDP: the datagram ends the message; a smaller Content-Length truncates the body,
         /// a larger one is an error, none means the rest of the datagram.
         case datagram
@@ -237,7 +237,7 @@ public struct SIPParser: Sendable {
     ) throws(SIPParseError) -> SIPMessage {
         let (isRequest, method, startLine) = SIPParser.parseStartLine(head.startLine)
         func fail(_ kind: SIPParseError.Kind) -> SIPParseError {
-            SIPParseError(kind, context: SIPParser.context(isRequest: isRequest, method: method, fields: head.fields))
+            SIPParseError(kind, isRequest: isRequest, method: method, fields: head.fields)
         }
         let line: StartLine
         switch startLine {
@@ -266,7 +266,6 @@ public struct SIPParser: Sendable {
             }
         case .stream:
             bodyLength = declared ?? 0
-            if bodyLength > limits.maximumBodyBytes { throw fail(.bodyTooLarge) }
             precondition(bodyLength == body.count, "the framer passes exactly Content-Length bytes")
         }
         if bodyLength > limits.maximumBodyBytes { throw fail(.bodyTooLarge) }

@@ -156,7 +156,7 @@ public struct SIPStreamFramer: Sendable {
                     let (isRequest, method, _) = SIPParser.parseStartLine(head.startLine)
                     throw SIPParseError(
                         bodyLength > limits.maximumBodyBytes ? .bodyTooLarge : .messageTooLarge,
-                        context: SIPParser.context(isRequest: isRequest, method: method, fields: head.fields))
+                        isRequest: isRequest, method: method, fields: head.fields)
                 }
                 state = .body(head, bodyLength: bodyLength)
 
@@ -195,6 +195,6 @@ public struct SIPStreamFramer: Sendable {
         buffer = []
         readIndex = 0
         let (isRequest, method, _) = SIPParser.parseStartLine(head.startLine)
-        return SIPParseError(kind, context: SIPParser.context(isRequest: isRequest, method: method, fields: head.fields))
+        return SIPParseError(kind, isRequest: isRequest, method: method, fields: head.fields)
     }
 }

@@ -15,7 +15,7 @@ struct H264ProfileLevelTests {
         #expect(H264ProfileLevel(hex: "42C028")?.isConstrainedBaseline == true)
         #expect(H264ProfileLevel(hex: "640c1f")?.isBaseline == false)
         for bad in ["", "42e01", "42e01f0", "42g01f", " 42e01"] { #expect(H264ProfileLevel(hex: bad) == nil) }
-        #expect(H264ProfileLevel.implied.hex == "420010")
+        #expect(H264ProfileLevel.implied.hex == "42000a")
         #expect(H264ProfileLevel.implied.level == .level1)
     }
 

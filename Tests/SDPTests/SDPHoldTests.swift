@@ -81,6 +81,23 @@ struct SDPHoldTests {
         #expect(resumed.session.streams.allSatisfy { $0.direction == .sendrecv })
     }
 
+    @Test func encryptedReOfferKeepsOurKey() throws {
+        let first = try SDPNegotiator.answer(offer: SessionDescription(parsing: RealWorldOffers.baresipSRTP),
+                                             local: .bridge(), origin: TestOrigins.bridge)
+        var local = SDPLocalCapabilities.bridge()
+        local.keyGenerator = { suite throws(SRTPError) in TestKeys.ours(suite, fill: 0x77) }
+        let holdOffer = try SessionDescription(parsing: RealWorldOffers.baresipSRTP.replacing("a=sendrecv", with: "a=sendonly"))
+        var origin = TestOrigins.bridge
+        origin.sessionVersion += 1
+        let held = try SDPNegotiator.answer(offer: holdOffer, local: local, origin: origin, previous: first.description)
+        #expect(held.session.streams.map(\.srtp) == first.session.streams.map(\.srtp))
+        #expect(held.description.media.map(\.cryptoAttributes) == first.description.media.map(\.cryptoAttributes))
+        #expect(held.session.isRemoteHold)
+        // Without `previous` a fresh key is made.
+        let fresh = try SDPNegotiator.answer(offer: holdOffer, local: local, origin: origin)
+        #expect(fresh.session.audio?.srtp?.outbound == TestKeys.ours(.aesCM128HMACSHA1_80, fill: 0x77))
+    }
+
     @Test func weHoldAndResume() throws {
         var local = SDPOfferTests.local()
         var version = SDPSessionVersion(sessionID: 4242, address: "203.0.113.10")

@@ -236,10 +236,14 @@ struct RFC4475InvalidMessageTests {
         let request = try parseRequest(Self.variant("Max-Forwards:", nil))
         #expect(try request.headers.maxForwards == nil)
 
-        // The response to a request missing its Call-ID has none either.
+        // The response to a request missing its Call-ID has none either; its Via can be
+        // stamped with the source address like any response's (RFC 3581 §4).
         let error = try #require(parseFailure(Self.variant("Call-ID:", nil)))
-        let response = try #require(error.makeResponse(toTag: "t"))
+        #expect(error == SIPParseError(.missingHeader(.callID)), "errors compare by kind")
+        #expect(error.context?.method == .invite && error.context?.topVia?.branch == "z9hG4bKbad1")
+        let response = try #require(error.makeResponse(toTag: "t", source: SIPSourceAddress(host: "198.51.100.1", port: 5099)))
         #expect(!response.headers.contains(.callID) && response.headers[.cseq] == "1 INVITE")
+        #expect(response.headers[.via] == "SIP/2.0/UDP 192.0.2.15:5060;branch=z9hG4bKbad1;received=198.51.100.1")
     }
 
     /// A Via that does not parse as far as its sent-by leaves nothing to answer to.
