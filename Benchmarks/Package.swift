@@ -24,6 +24,20 @@ let package = Package(
             ],
             path: "Benchmarks/CodecBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The packet path (RTP parse, SRTP + depacketize, packetize + SRTP + send) against bare
+        // sendmmsg/recvmmsg loops over the same packets, in packets per second.
+        .executableTarget(
+            name: "PacketBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Codecs", package: "callbridge"),
+                .product(name: "MediaCore", package: "callbridge"),
+                .product(name: "RTP", package: "callbridge"),
+                .product(name: "SRTP", package: "callbridge"),
+                .product(name: "CSystemShims", package: "callbridge"),
+            ],
+            path: "Benchmarks/PacketBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Writes the benchmarks' inputs (SyntheticVideoSource frames as raw yuv420p, H264Encoder's
         // bitstream, the tone as s16le) so compare.sh hands ffmpeg the very same input.
         .executableTarget(
