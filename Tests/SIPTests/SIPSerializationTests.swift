@@ -45,13 +45,13 @@ struct SIPSerializationTests {
     /// RFC 3261 §8.2.6.2, RFC 3581 §4.
     @Test func responseToARequest() throws {
         var request = try parseRequest(RFC4475InvalidMessageTests.variant(
-            "Via:", "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKnat;rport, SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKinner\nRecord-Route: <sip:p1.example.com;lr>\nTimestamp: 54"))
+            "Via:", "Via: SIP/2.0/UDP 192.0.2.5:5060;branch=z9hG4bKnat;rport, SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKinner\nRecord-Route: <sip:p1.example.com;lr>\nTimestamp: 54"))
         let source = SIPSourceAddress(host: "198.51.100.9", port: 40123)
         let ringing = request.makeResponse(statusCode: 180, toTag: "uas-tag", source: source)
         #expect(ringing.statusCode == 180 && ringing.reasonPhrase == "Ringing")
         #expect(ringing.headers.fields.map(\.name) == [.via, .via, .from, .to, .callID, .cseq, .recordRoute, .contentLength])
         #expect(ringing.headers.values(for: .via) == [
-            "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKnat;rport=40123;received=198.51.100.9", "SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKinner",
+            "SIP/2.0/UDP 192.0.2.5:5060;branch=z9hG4bKnat;rport=40123;received=198.51.100.9", "SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKinner",
         ])
         #expect(try ringing.headers.to?.tag == "uas-tag")
         #expect(ringing.headers[.from] == request.headers[.from] && ringing.headers[.callID] == request.headers[.callID])
@@ -142,7 +142,7 @@ struct SIPSerializationTests {
     /// RFC 3261 §9.1 and §17.1.1.3.
     @Test func cancelAndNon2xxAck() throws {
         let invite = try parseRequest(RFC4475InvalidMessageTests.variant(
-            "Via:", "Via: SIP/2.0/UDP 192.0.2.15:5060;branch=z9hG4bKbad1, SIP/2.0/UDP 10.1.1.1;branch=z9hG4bKlower\nRoute: <sip:p1.example.com;lr>"))
+            "Via:", "Via: SIP/2.0/UDP 192.0.2.15:5060;branch=z9hG4bKbad1, SIP/2.0/UDP 192.0.2.99;branch=z9hG4bKlower\nRoute: <sip:p1.example.com;lr>"))
         let cancel = invite.makeCANCEL()
         #expect(cancel.method == .cancel && cancel.uri == invite.uri)
         #expect(cancel.headers.values(for: .via) == ["SIP/2.0/UDP 192.0.2.15:5060;branch=z9hG4bKbad1"])

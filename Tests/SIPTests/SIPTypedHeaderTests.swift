@@ -34,9 +34,9 @@ struct SIPTypedHeaderTests {
             == "SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1;received=192.0.2.33")
         let sameAddress = try SIPVia(parsing: "SIP/2.0/UDP 192.0.2.33:5060;branch=z9hG4bK1")
         #expect(sameAddress.stamped(sourceHost: "192.0.2.33", sourcePort: 5060) == sameAddress, "nothing to record")
-        let natted = try SIPVia(parsing: "SIP/2.0/UDP 10.0.0.5:5060;rport;branch=z9hG4bK1")
+        let natted = try SIPVia(parsing: "SIP/2.0/UDP 192.0.2.5:5060;rport;branch=z9hG4bK1")
         let stamped = natted.stamped(sourceHost: "198.51.100.9", sourcePort: 40123)
-        #expect(stamped.description == "SIP/2.0/UDP 10.0.0.5:5060;rport=40123;branch=z9hG4bK1;received=198.51.100.9")
+        #expect(stamped.description == "SIP/2.0/UDP 192.0.2.5:5060;rport=40123;branch=z9hG4bK1;received=198.51.100.9")
         let rportSameHost = try SIPVia(parsing: "SIP/2.0/UDP 192.0.2.33;rport;branch=z9hG4bK1")
         #expect(rportSameHost.stamped(sourceHost: "192.0.2.33", sourcePort: 5060).received == "192.0.2.33",
                 "with rport, received is added even when it equals sent-by (RFC 3581 §4)")
