@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "MediaCore", "MediaAnalysis", "CFFmpeg"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "MediaCore", "Codecs"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "MediaCore", "CSRTP"]),
-        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "SRTP", "MediaCore"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP"]),
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Codecs", "MediaAnalysis"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "SDP", "MediaCore"]),
