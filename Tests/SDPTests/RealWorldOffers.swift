@@ -4,9 +4,9 @@ enum RealWorldOffers {
     /// telephone-event only at 8000 Hz; `a=rtcp-fb:*`.
     static let baresipPlain = sdp(
         "v=0",
-        "o=- 1414227396 2061209787 IN IP4 192.168.1.20",
+        "o=- 1414227396 2061209787 IN IP4 192.0.2.20",
         "s=-",
-        "c=IN IP4 192.168.1.20",
+        "c=IN IP4 192.0.2.20",
         "t=0 0",
         "a=tool:baresip 1.0.0",
         "m=audio 10000 RTP/AVP 111 0 8 101",
@@ -36,9 +36,9 @@ enum RealWorldOffers {
     /// baresip 1.0 with `mediaenc srtp-mand`: RTP/SAVP, four suites, 32-bit tag first.
     static let baresipSRTP = sdp(
         "v=0",
-        "o=- 2890844526 2890842807 IN IP4 192.168.1.20",
+        "o=- 2890844526 2890842807 IN IP4 192.0.2.20",
         "s=-",
-        "c=IN IP4 192.168.1.20",
+        "c=IN IP4 192.0.2.20",
         "t=0 0",
         "m=audio 10000 RTP/SAVP 0 8 101",
         "a=rtpmap:0 PCMU/8000",
@@ -61,9 +61,9 @@ enum RealWorldOffers {
     /// telephone-event at three rates, rtcp-mux, rtcp-fb per payload type, uppercase hex.
     static let linphone = sdp(
         "v=0",
-        "o=alice 3087 2460 IN IP4 192.168.1.30",
+        "o=alice 3087 2460 IN IP4 192.0.2.30",
         "s=Talk",
-        "c=IN IP4 192.168.1.30",
+        "c=IN IP4 192.0.2.30",
         "t=0 0",
         "a=rtcp-xr:rcvr-rtt=all:10000 stat-summary=loss,dup,jitt,TTL voip-metrics",
         "a=record:off",
@@ -97,9 +97,9 @@ enum RealWorldOffers {
     /// raised to 1080p60 by max-fs/max-mbps, a slides video line, BFCP over TCP and FECC.
     static let roomSystem = sdp(
         "v=0",
-        "o=tandberg 0 1 IN IP4 10.47.1.50",
+        "o=tandberg 0 1 IN IP4 198.51.100.50",
         "s=-",
-        "c=IN IP4 10.47.1.50",
+        "c=IN IP4 198.51.100.50",
         "b=AS:6000",
         "t=0 0",
         "m=audio 2326 RTP/AVP 108 109 9 8 0 101",

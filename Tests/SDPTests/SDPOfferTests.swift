@@ -73,9 +73,9 @@ struct SDPOfferTests {
     /// mode 0 at level 3.1.
     static let baresipAnswer = sdp(
         "v=0",
-        "o=- 123 456 IN IP4 192.168.1.20",
+        "o=- 123 456 IN IP4 192.0.2.20",
         "s=-",
-        "c=IN IP4 192.168.1.20",
+        "c=IN IP4 192.0.2.20",
         "t=0 0",
         "m=audio 10000 RTP/AVP 0 100",
         "a=rtpmap:0 PCMU/8000",
@@ -95,7 +95,7 @@ struct SDPOfferTests {
         #expect(session.remoteOrigin.sessionVersion == 456)
         let audio = try #require(session.audio)
         #expect(audio.codec == .pcmu && audio.payloadType == 0 && audio.telephoneEventPayloadType == 100)
-        #expect(audio.remoteAddress == "192.168.1.20" && audio.remotePort == 10_000 && audio.remoteRTCPPort == 10_001)
+        #expect(audio.remoteAddress == "192.0.2.20" && audio.remotePort == 10_000 && audio.remoteRTCPPort == 10_001)
         #expect(!audio.rtcpMux)   // we offered it, the answer did not take it
         #expect(audio.srtp == NegotiatedSRTP(tag: 2, inbound: TestKeys.material(.aesCM128HMACSHA1_32, base64: TestKeys.peerAES2),
                                              outbound: TestKeys.ours(.aesCM128HMACSHA1_32)))
