@@ -50,7 +50,14 @@ public final class CallController: Sendable {
     /// Highest picture we send any leg (CMS `qualityMain`; max720p30 by default here).
     public let maximumSendHeight: Int
     private let nextLegID = Atomic<Int>(1)
-    private struct LegRecord: Sendable { var space: Space; var origin: SDPOrigin }
+    /// What a later offer in the same dialog is negotiated against (RFC 3264 §8).
+    private struct LegRecord: Sendable {
+        var space: Space
+        var version: SDPSessionVersion
+        var local: SDPLocalCapabilities
+        var localDescription: SessionDescription
+        var session: NegotiatedSession
+    }
     private let legs = Mutex<[Int: LegRecord]>([:])
 
     public init(engine: MediaEngine, spaces: SpaceDirectory, mediaAddress: String, maximumLegs: Int = 1000,
@@ -75,9 +82,9 @@ public final class CallController: Sendable {
         var local = SDPLocalCapabilities(address: mediaAddress, audioPort: 9, videoPort: 9)
         local.encryption = space.mediaEncryption
         let legID = nextLegID.add(1, ordering: .relaxed).oldValue
-        let origin = SDPOrigin(sessionID: String(UInt64.random(in: 1...UInt64(Int64.max))), sessionVersion: 1, address: mediaAddress)
+        let version = SDPSessionVersion.random(address: mediaAddress)
         let answer: SDPAnswer
-        do { answer = try SDPNegotiator.answer(offer: offer, local: local, origin: origin) } catch {
+        do { answer = try SDPNegotiator.answer(offer: offer, local: local, origin: version.origin) } catch {
             return .failure(error.sipStatusCode == 488 ? .notAcceptable(error.description) : .serverError(error.description))
         }
         let worker = engine.workerFor(space: space.id)
@@ -93,14 +100,160 @@ public final class CallController: Sendable {
             let port = stream.kind == .video ? leg.videoPort : leg.audioPort
             if let port { description.media[stream.mediaIndex].port = port }
         }
-        legs.withLock { $0[legID] = LegRecord(space: space, origin: origin) }
+        local.audioPort = leg.audioPort ?? 9
+        local.videoPort = leg.videoPort ?? 9
+        legs.withLock { $0[legID] = LegRecord(space: space, version: version, local: local, localDescription: description,
+                                               session: answer.session) }
         engine.attach(leg, on: worker)
+        applyInitialDirection(legID: legID, answer.session)
         return .success(Answer(legID: legID, space: space, sdp: description.serialized(), session: answer.session))
     }
+
+    /// Answers a new offer within a leg's dialog (re-INVITE or UPDATE: hold, resume, refresh,
+    /// new address or keys) and applies it to the live leg. A failure leaves the session as
+    /// it was (RFC 3261 §14.2). Changing codec mid-call is refused with 488.
+    public func reoffer(legID: Int, offer sdp: String) -> Result<String, Rejection> {
+        guard var record = legs.withLock({ $0[legID] }) else { return .failure(.notFound("no such leg \(legID)")) }
+        let offer: SessionDescription
+        do { offer = try SessionDescription(parsing: sdp) } catch {
+            return .failure(.notAcceptable("malformed SDP: \(error)"))
+        }
+        var answer: SDPAnswer
+        do {
+            answer = try SDPNegotiator.answer(offer: offer, local: record.local, origin: record.version.origin,
+                                              previous: record.localDescription)
+        } catch {
+            return .failure(error.sipStatusCode == 488 ? .notAcceptable(error.description) : .serverError(error.description))
+        }
+        for stream in answer.session.streams {
+            guard let old = record.session.streams.first(where: { $0.kind == stream.kind }) else {
+                return .failure(.notAcceptable("adding a \(stream.kind) stream mid-call is not supported"))
+            }
+            guard old.payloadType == stream.payloadType, old.codec == stream.codec else {
+                return .failure(.notAcceptable("changing the \(stream.kind) codec mid-call is not supported"))
+            }
+        }
+        // RFC 3264 §8: the version goes up only when the description changed.
+        if answer.description != record.localDescription {
+            answer.description.origin = record.version.increment()
+        }
+        engine.send(.update(legID: legID, Self.update(for: answer.session)), toLeg: legID)
+        record.localDescription = answer.description
+        record.session = answer.session
+        legs.withLock { $0[legID] = record }
+        return .success(answer.description.serialized())
+    }
+
+    /// The description we last sent for a leg (for refreshes that resend it unchanged).
+    public func localDescription(legID: Int) -> String? {
+        legs.withLock { $0[legID]?.localDescription.serialized() }
+    }
+
+    /// Our own offer for a refresh or re-INVITE we send (RFC 4028 session refresh when we
+    /// are the refresher): the last description, unchanged, so its version stays (§8).
+    public func refreshOffer(legID: Int) -> String? { localDescription(legID: legID) }
+
+    // MARK: Dial-out
+
+    /// A call the bridge places (admin API, `serve --dial-out`): its leg id, our offer, and
+    /// the ports held for it until the answer arrives.
+    public struct DialOut: Sendable {
+        public var legID: Int
+        public var space: Space
+        public var displayName: String
+        public var offerSDP: String
+        fileprivate var offer: SessionDescription
+        fileprivate var local: SDPLocalCapabilities
+        fileprivate var version: SDPSessionVersion
+        fileprivate var reservation: PortReservation
+    }
+
+    /// Makes the offer for a call out of the space with URI `spaceURI`.
+    public func prepareDialOut(spaceURI: String, displayName: String) -> Result<DialOut, Rejection> {
+        guard let space = spaces.resolve(user: spaceURI) else { return .failure(.notFound("no space with URI '\(spaceURI)'")) }
+        guard activeLegs < maximumLegs else { return .failure(.busy("the bridge is at its leg limit (\(maximumLegs))")) }
+        let reservation: PortReservation
+        do { reservation = try PortReservation(host: mediaAddress) } catch {
+            return .failure(.serverError("could not reserve media ports: \(error)"))
+        }
+        var local = SDPLocalCapabilities(address: mediaAddress, audioPort: reservation.audioPort, videoPort: reservation.videoPort)
+        local.encryption = space.mediaEncryption
+        let version = SDPSessionVersion.random(address: mediaAddress)
+        let offer: SessionDescription
+        do { offer = try SDPNegotiator.offer(local: local, origin: version.origin) } catch {
+            return .failure(.serverError("could not make an offer: \(error)"))
+        }
+        let legID = nextLegID.add(1, ordering: .relaxed).oldValue
+        return .success(DialOut(legID: legID, space: space, displayName: displayName, offerSDP: offer.serialized(),
+                                offer: offer, local: local, version: version, reservation: reservation))
+    }
+
+    /// The callee answered (2xx with SDP): build the leg on the held ports and start media.
+    public func completeDialOut(_ call: DialOut, answer sdp: String) -> Result<NegotiatedSession, Rejection> {
+        let answer: SessionDescription
+        do { answer = try SessionDescription(parsing: sdp) } catch {
+            call.reservation.release()
+            return .failure(.notAcceptable("malformed SDP answer: \(error)"))
+        }
+        let session: NegotiatedSession
+        do { session = try SDPNegotiator.apply(answer: answer, toOffer: call.offer, local: call.local) } catch {
+            call.reservation.release()
+            return .failure(.notAcceptable(error.description))
+        }
+        // Free the held ports just before the leg binds them again (same numbers).
+        call.reservation.release()
+        let worker = engine.workerFor(space: call.space.id)
+        var configuration = Self.legConfiguration(id: call.legID, space: call.space, displayName: call.displayName,
+                                                  session: session, host: mediaAddress, maximumHeight: maximumSendHeight)
+        configuration.video?.stream.localPort = call.local.videoPort ?? 0
+        configuration.audio?.stream.localPort = call.local.audioPort ?? 0
+        let leg: MediaLeg
+        do { leg = try MediaLeg(configuration, for: worker) } catch {
+            return .failure(.serverError("could not set up media: \(error)"))
+        }
+        legs.withLock {
+            $0[call.legID] = LegRecord(space: call.space, version: call.version, local: call.local,
+                                        localDescription: call.offer, session: session)
+        }
+        engine.attach(leg, on: worker)
+        applyInitialDirection(legID: call.legID, session)
+        return .success(session)
+    }
+
+    /// The dial-out failed or was abandoned before an answer.
+    public func abandonDialOut(_ call: DialOut) { call.reservation.release() }
+
+    // MARK: Live legs
 
     public func hangUp(legID: Int) {
         guard legs.withLock({ $0.removeValue(forKey: legID) }) != nil else { return }
         engine.detach(legID: legID)
+    }
+
+    public func requestKeyframe(legID: Int) { engine.send(.requestKeyframe(legID: legID), toLeg: legID) }
+
+    public func setLayout(legID: Int, _ layout: LayoutName) { engine.send(.setLayout(legID: legID, layout), toLeg: legID) }
+
+    public func setAudioMuted(legID: Int, _ muted: Bool) { engine.send(.setAudioMuted(legID: legID, muted), toLeg: legID) }
+
+    /// A call that starts on hold (sendonly/inactive in its first offer or answer).
+    private func applyInitialDirection(legID: Int, _ session: NegotiatedSession) {
+        guard session.streams.contains(where: { $0.direction != .sendrecv }) else { return }
+        engine.send(.update(legID: legID, Self.update(for: session)), toLeg: legID)
+    }
+
+    /// Direction and addresses of a (re)negotiated session as worker updates.
+    static func update(for session: NegotiatedSession) -> MediaLegUpdate {
+        func streamUpdate(_ s: NegotiatedStream) -> MediaStreamUpdate {
+            // c=0.0.0.0 (old-style hold, RFC 3264 §8.4): keep the last good address.
+            let held = s.remoteAddress == "0.0.0.0" || s.remotePort == 0
+            return MediaStreamUpdate(
+                remote: held ? nil : SocketAddress(host: s.remoteAddress, port: s.remotePort),
+                remoteRTCP: held || s.rtcpMux ? nil : SocketAddress(host: s.remoteRTCPAddress, port: s.remoteRTCPPort),
+                sends: s.direction.sends, receives: s.direction.receives,
+                inboundKeys: s.srtp?.inbound, outboundKeys: s.srtp?.outbound)
+        }
+        return MediaLegUpdate(video: session.video.map(streamUpdate), audio: session.audio.map(streamUpdate))
     }
 
     static func legConfiguration(id: Int, space: Space, displayName: String, session: NegotiatedSession, host: String,
@@ -152,4 +305,34 @@ public final class CallController: Sendable {
         stream.outboundKeys = s.srtp?.outbound
         return stream
     }
+}
+
+/// Media ports held between a dial-out's offer and its answer: an even RTP port and the odd
+/// one after it (for a callee that declines rtcp-mux), per stream. Released just before the
+/// leg binds the same numbers.
+final class PortReservation: @unchecked Sendable {
+    private let lock = Mutex<Void>(())
+    private nonisolated(unsafe) var held: [UDPSocket] = []
+    let audioPort: UInt16
+    let videoPort: UInt16
+
+    init(host: String) throws {
+        var held: [UDPSocket] = []
+        func pair() throws -> UInt16 {
+            for _ in 0..<50 {
+                let rtp = try UDPSocket(host: host, port: 0)
+                guard rtp.localPort % 2 == 0, rtp.localPort < UInt16.max else { continue }
+                if let rtcp = try? UDPSocket(host: host, port: rtp.localPort + 1) {
+                    held += [rtp, rtcp]
+                    return rtp.localPort
+                }
+            }
+            throw SystemError(errno: EADDRINUSE, operation: "reserve an RTP/RTCP port pair on \(host)")
+        }
+        audioPort = try pair()
+        videoPort = try pair()
+        self.held = held
+    }
+
+    func release() { lock.withLock { _ in held.removeAll() } }
 }

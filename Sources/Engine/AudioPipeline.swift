@@ -198,7 +198,12 @@ final class AudioPipeline {
     }
 
     private func sendOneFrame(now: Int64) {
-        guard configuration.source != .none, stream.remote != nil, let pool = worker?.pool else { return }
+        guard configuration.source != .none, let pool = worker?.pool else { return }
+        guard stream.sends, stream.remote != nil else {
+            // On hold: the media clock runs on (RFC 3550 §5.1), so resuming is not a jump back.
+            timestamp &+= UInt32(samplesPerFrame)
+            return
+        }
         switch configuration.source {
         case .loopback:
             for i in sendPCM.indices { sendPCM[i] = decoded[i] }

@@ -84,6 +84,13 @@ public final class MediaEngine: Sendable {
         if let worker { workers[worker].send(.detach(legID: legID)) }
     }
 
+    /// Sends `command` to the worker that owns `legID`; false when the leg is unknown.
+    @discardableResult
+    public func send(_ command: WorkerCommand, toLeg legID: Int) -> Bool {
+        guard let index = state.withLock({ $0.legPlacement[legID]?.worker }) else { return false }
+        return workers[index].send(command)
+    }
+
     public func requestStatistics() {
         for worker in workers { worker.send(.reportStatistics) }
     }

@@ -1,5 +1,6 @@
 import Codecs
 import MediaCore
+import Mixer
 import RTP
 
 /// One call leg's media on a worker: its video and audio pipelines and their sockets.
@@ -63,6 +64,22 @@ public final class MediaLeg: @unchecked Sendable {
     }
 
     func detached() {}
+
+    func apply(_ update: MediaLegUpdate) throws {
+        if let change = update.video, let video {
+            let wasSending = video.stream.sends
+            try video.stream.apply(change)
+            // Resumed: the peer's decoder needs a fresh IDR (RFC 3264 §8.4 resume).
+            if change.sends && !wasSending { video.requestKeyframe() }
+        }
+        if let change = update.audio, let audio { try audio.stream.apply(change) }
+    }
+
+    func requestKeyframe() { video?.requestKeyframe() }
+
+    func setLayout(_ layout: LayoutName) { video?.setLayout(layout) }
+
+    func setAudioMuted(_ muted: Bool) { audio?.muted = muted }
 
     func handleReadable(socketIndex: Int, now: Int64, worker: MediaWorker) {
         let role = socketRoles[socketIndex]

@@ -111,3 +111,36 @@ public struct MediaLegConfiguration: Sendable {
         self.cname = cname
     }
 }
+
+/// A change to one live stream from signalling: hold or resume (RFC 3264 §8.4), a new
+/// address, new SDES keys, or a dial-out's answer arriving after the leg was built.
+public struct MediaStreamUpdate: Sendable, Equatable {
+    /// Peer's new RTP (and RTCP, when not multiplexed) address; nil keeps the current one.
+    public var remote: SocketAddress?
+    public var remoteRTCP: SocketAddress?
+    /// Our direction: we send / we expect to receive.
+    public var sends: Bool
+    public var receives: Bool
+    /// New keys; nil keeps the current ones.
+    public var inboundKeys: SRTPKeyingMaterial?
+    public var outboundKeys: SRTPKeyingMaterial?
+
+    public init(remote: SocketAddress? = nil, remoteRTCP: SocketAddress? = nil, sends: Bool = true, receives: Bool = true,
+                inboundKeys: SRTPKeyingMaterial? = nil, outboundKeys: SRTPKeyingMaterial? = nil) {
+        self.remote = remote
+        self.remoteRTCP = remoteRTCP
+        self.sends = sends
+        self.receives = receives
+        self.inboundKeys = inboundKeys
+        self.outboundKeys = outboundKeys
+    }
+}
+
+public struct MediaLegUpdate: Sendable, Equatable {
+    public var video: MediaStreamUpdate?
+    public var audio: MediaStreamUpdate?
+    public init(video: MediaStreamUpdate? = nil, audio: MediaStreamUpdate? = nil) {
+        self.video = video
+        self.audio = audio
+    }
+}

@@ -20,8 +20,13 @@ final class MediaStream {
     let rtcpSocket: UDPSocket?
     private(set) var remote: SocketAddress?
     private(set) var remoteRTCP: SocketAddress?
-    private let inbound: SRTPSession?
-    private let outbound: SRTPSession?
+    private var inbound: SRTPSession?
+    private var outbound: SRTPSession?
+    private var inboundKeys: SRTPKeyingMaterial?
+    private var outboundKeys: SRTPKeyingMaterial?
+    /// Direction from signalling (RFC 3264 §6.1): on hold we neither send nor expect media.
+    private(set) var sends = true
+    private(set) var receives = true
 
     private(set) var sequenceNumber: UInt16
     private(set) var remoteSSRC: UInt32?
@@ -56,6 +61,8 @@ final class MediaStream {
             : configuration.remoteRTCP ?? configuration.remote.flatMap { SocketAddress(host: $0.host, port: $0.port &+ 1) }
         inbound = try configuration.inboundKeys.map { try SRTPSession(keyingMaterial: $0, direction: .inbound) }
         outbound = try configuration.outboundKeys.map { try SRTPSession(keyingMaterial: $0, direction: .outbound) }
+        inboundKeys = configuration.inboundKeys
+        outboundKeys = configuration.outboundKeys
         sequenceNumber = UInt16(truncatingIfNeeded: configuration.ssrc >> 7)
         receiveStatistics = RTPReceiveStatistics(clockRate: clockRate)
         random = SplitMix64(seed: UInt64(configuration.ssrc) | 1)
@@ -77,6 +84,27 @@ final class MediaStream {
 
     var sockets: [UDPSocket] { rtcpSocket.map { [rtpSocket, $0] } ?? [rtpSocket] }
 
+    /// Applies a signalling change (re-INVITE, UPDATE, a dial-out's answer). Runs on the
+    /// worker as a control command, so building a new SRTP context here is fine. Keys that
+    /// did not change keep their session (and its rollover counter and replay window).
+    func apply(_ update: MediaStreamUpdate) throws {
+        if let address = update.remote {
+            remote = address
+            remoteRTCP = configuration.rtcpMux ? address
+                : update.remoteRTCP ?? SocketAddress(host: address.host, port: address.port &+ 1)
+        }
+        sends = update.sends
+        receives = update.receives
+        if let keys = update.inboundKeys, keys != inboundKeys {
+            inbound = try SRTPSession(keyingMaterial: keys, direction: .inbound)
+            inboundKeys = keys
+        }
+        if let keys = update.outboundKeys, keys != outboundKeys {
+            outbound = try SRTPSession(keyingMaterial: keys, direction: .outbound)
+            outboundKeys = keys
+        }
+    }
+
     /// Authenticates/decrypts in place and parses one received datagram.
     func classify(_ buffer: inout PacketBuffer, from source: SocketAddress, onRTCPSocket: Bool, now: Int64) -> Incoming {
         let isRTCP = onRTCPSocket || RTPPacket.looksLikeRTCP(buffer.bytes)
@@ -91,6 +119,8 @@ final class MediaStream {
             if remoteRTCP == nil { remoteRTCP = source }
             return .rtcp(buffer.bytes)
         }
+        // recvonly/inactive on our side (we put the stream on hold): nothing is expected.
+        guard receives else { drops.count(.streamNotReceiving); return .dropped }
         if let inbound {
             switch inbound.unprotectRTP(buffer.writable, length: buffer.length) {
             case .ok(let length): buffer.length = length
@@ -126,7 +156,7 @@ final class MediaStream {
 
     /// Protects (when SRTP) and sends an RTP packet already written into `buffer`.
     func sendRTP(_ buffer: PacketBuffer, timestamp: UInt32, now: Int64) {
-        guard let remote else { return }
+        guard sends, let remote else { return }
         var length = buffer.length
         if let outbound {
             guard let protected = outbound.protectRTP(buffer.writable, length: length) else { return }

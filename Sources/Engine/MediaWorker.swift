@@ -144,6 +144,17 @@ public final class MediaWorker: @unchecked Sendable {
                     let stats = release(slot: slot, leg: leg)
                     emit(.detached(legID: id, statistics: stats))
                 }
+            case .update(let id, let update):
+                guard let leg = legs.first(where: { $0?.id == id }) ?? nil else { break }
+                do { try leg.apply(update) } catch {
+                    emit(.updateFailed(legID: id, reason: "\(error)"))
+                }
+            case .requestKeyframe(let id):
+                (legs.first(where: { $0?.id == id }) ?? nil)?.requestKeyframe()
+            case .setLayout(let id, let layout):
+                (legs.first(where: { $0?.id == id }) ?? nil)?.setLayout(layout)
+            case .setAudioMuted(let id, let muted):
+                (legs.first(where: { $0?.id == id }) ?? nil)?.setAudioMuted(muted)
             case .reportStatistics:
                 for leg in legs { if let leg { emit(.statistics(legID: leg.id, leg.statistics)) } }
             case .stop:

@@ -198,8 +198,20 @@ final class VideoPipeline {
 
     // MARK: Send
 
+    /// An IDR at the next frame (still at most one per 500 ms).
+    func requestKeyframe() { keyframePending = true }
+
+    func setLayout(_ newLayout: LayoutName) {
+        guard newLayout != layout else { return }
+        layout = newLayout
+        cachedPaneKey.count = -1
+        // Every pane moved: a receiver needs a clean picture now (issue: layout change → IDR).
+        keyframePending = true
+        lastForcedKeyframeAt = .min / 2
+    }
+
     private func sendFrame(now: Int64) {
-        guard let encoder, let canvas, stream.remote != nil else { return }
+        guard let encoder, let canvas, stream.sends, stream.remote != nil else { return }
         if let synthetic {
             synthetic.render(frame: frameIndex, into: canvas.frame)
         } else if configuration.source == .conference {

@@ -1,3 +1,5 @@
+import Mixer
+
 /// What the control plane asks a media worker to do, through the worker's command ring.
 /// Rare, control-plane events: allocation here is fine; the packet path never sees these.
 public enum WorkerCommand: Sendable {
@@ -5,6 +7,14 @@ public enum WorkerCommand: Sendable {
     case attach(MediaLeg)
     /// Stop and release a leg; the worker answers with `.detached`.
     case detach(legID: Int)
+    /// Apply a signalling change to a live leg (hold/resume, address, keys).
+    case update(legID: Int, MediaLegUpdate)
+    /// Send this leg an IDR soon (SIP INFO picture_fast_update, the admin API).
+    case requestKeyframe(legID: Int)
+    /// Show this leg another layout (IDR follows).
+    case setLayout(legID: Int, LayoutName)
+    /// Leave this leg's audio out of the mix (or back in).
+    case setAudioMuted(legID: Int, Bool)
     /// Ask every leg for a statistics snapshot (answered as `.statistics` events).
     case reportStatistics
     /// Leave the loop after releasing every leg.
@@ -16,6 +26,7 @@ public enum WorkerEvent: Sendable {
     case attached(legID: Int, ports: [UInt16])
     case attachFailed(legID: Int, reason: String)
     case detached(legID: Int, statistics: MediaLegStatistics)
+    case updateFailed(legID: Int, reason: String)
     case statistics(legID: Int, MediaLegStatistics)
     case stopped(workerIndex: Int)
 }

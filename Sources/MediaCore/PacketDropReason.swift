@@ -31,6 +31,7 @@ public enum PacketDropReason: Int, CaseIterable, Sendable, CustomStringConvertib
     case unknownSSRC
     case bufferPoolExhausted
     case tooLate
+    case streamNotReceiving
 
     public var description: String {
         switch self {
@@ -58,6 +59,7 @@ public enum PacketDropReason: Int, CaseIterable, Sendable, CustomStringConvertib
         case .unknownSSRC: return "unknown SSRC"
         case .bufferPoolExhausted: return "buffer pool exhausted"
         case .tooLate: return "arrived too late for playout"
+        case .streamNotReceiving: return "media on a stream signalled sendonly/inactive by us"
         }
     }
 }

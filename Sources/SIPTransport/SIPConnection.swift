@@ -14,6 +14,13 @@ public struct SIPConnection: Sendable {
     public let remote: NIOCore.SocketAddress
     let channel: Channel
 
+    /// A flow over `channel`: a datagram channel sends to `remote`, a stream channel to its peer.
+    public init(kind: SIPTransportKind, remote: NIOCore.SocketAddress, channel: Channel) {
+        self.kind = kind
+        self.remote = remote
+        self.channel = channel
+    }
+
     /// The peer as SIP headers write it (Via received/rport).
     public var source: SIPSourceAddress {
         SIPSourceAddress(host: remote.ipAddress ?? "0.0.0.0", port: UInt16(remote.port ?? 0))

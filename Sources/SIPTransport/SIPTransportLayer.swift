@@ -14,6 +14,9 @@ public final class SIPTransportLayer: Sendable {
     private let handler: Handler
     private let parser: SIPParser
     private let channels = Mutex<[Channel]>([])
+    private let udpChannel = Mutex<Channel?>(nil)
+    /// Stream connections we opened, by "kind host:port", reused for later requests.
+    private let outboundStreams = Mutex<[String: Channel]>([:])
 
     public init(parser: SIPParser = SIPParser(), handler: @escaping Handler) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -23,12 +26,66 @@ public final class SIPTransportLayer: Sendable {
 
     /// Binds UDP; returns the port really bound (0 asks for any free port).
     public func bindUDP(host: String, port: Int) async throws -> Int {
-        try await udpBootstrap().bind(host: host, port: port).flatMap { self.register($0) }.get()
+        try await udpBootstrap().bind(host: host, port: port).flatMap { self.registerUDP($0) }.get()
     }
 
     /// Blocking variant for synchronous start-up code (never call on the event loop).
     public func bindUDPBlocking(host: String, port: Int) throws -> Int {
-        try udpBootstrap().bind(host: host, port: port).flatMap { self.register($0) }.wait()
+        try udpBootstrap().bind(host: host, port: port).flatMap { self.registerUDP($0) }.wait()
+    }
+
+    private func registerUDP(_ channel: Channel) -> EventLoopFuture<Int> {
+        udpChannel.withLock { if $0 == nil { $0 = channel } }
+        return register(channel)
+    }
+
+    /// A flow for a request we originate (dial-out): UDP from our listening socket (so the
+    /// peer's responses and later requests reach it), or a new TCP/TLS connection, reused
+    /// while it is open. TLS does not verify the peer's certificate: endpoints commonly
+    /// present self-signed ones (like CMS with verification off); say so in the docs.
+    public func connect(_ kind: SIPTransportKind, host: String, port: Int) -> EventLoopFuture<SIPConnection> {
+        let loop = eventLoop
+        let address: NIOCore.SocketAddress
+        do { address = try NIOCore.SocketAddress.makeAddressResolvingHost(host, port: port) } catch {
+            return loop.makeFailedFuture(error)
+        }
+        if kind == .udp {
+            guard let channel = udpChannel.withLock({ $0 }) else {
+                return loop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+            }
+            return loop.makeSucceededFuture(SIPConnection(kind: .udp, remote: address, channel: channel))
+        }
+        let key = "\(kind.rawValue) \(host):\(port)"
+        if let open = outboundStreams.withLock({ $0[key] }), open.isActive {
+            return loop.makeSucceededFuture(SIPConnection(kind: kind, remote: address, channel: open))
+        }
+        let handler = self.handler, parser = self.parser
+        let sslContext: NIOSSLContext?
+        if kind == .tls {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            configuration.minimumTLSVersion = .tlsv12
+            do { sslContext = try NIOSSLContext(configuration: configuration) } catch { return loop.makeFailedFuture(error) }
+        } else {
+            sslContext = nil
+        }
+        return ClientBootstrap(group: group)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: nil))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(SIPStreamHandler(kind: kind, parser: parser, handler: handler))
+                }
+            }
+            .connect(to: address)
+            .map { channel in
+                self.outboundStreams.withLock { $0[key] = channel }
+                self.channels.withLock { $0.append(channel) }
+                return SIPConnection(kind: kind, remote: address, channel: channel)
+            }
     }
 
     /// Binds a TCP listener, or TLS when `tls` is given; returns the port really bound.

@@ -1,4 +1,5 @@
 import Control
+import Foundation
 import NIOCore
 import SIP
 import SIPTransport
@@ -28,25 +29,49 @@ public final class SIPServer: @unchecked Sendable {
         public var responses: [Int: Int] = [:]
         public var malformed = 0
         public var retransmissionsAbsorbed = 0
+        public var requestsSent: [String: Int] = [:]
+        public var responsesReceived: [Int: Int] = [:]
+    }
+
+    /// RFC 4028 session timer settings.
+    public struct SessionTimerPolicy: Sendable {
+        /// Interval we ask for when the caller names none (CMS uses 1800 s).
+        public var interval: UInt32 = 1800
+        /// Our Min-SE; RFC 4028 §5 does not allow less than 90 s on the wire.
+        public var minimum: UInt32 = 90
+        public init() {}
     }
 
     static let allowed: [SIPMethod] = [.invite, .ack, .bye, .cancel, .options, .info, .update]
     static let allowHeader = allowed.map(\.rawValue).joined(separator: ", ")
     static let t1: TimeAmount = .milliseconds(500)
     static let t2: TimeAmount = .seconds(4)
+    /// How long a dial-out may ring before we CANCEL it.
+    static let ringingTimeout: TimeAmount = .seconds(60)
 
     let controller: CallController
     var advertised: Advertised
+    let eventLoop: EventLoop
+    public var sessionTimers = SessionTimerPolicy()
     let userAgent = "callbridge/0.1"
-    private var transactions: [String: ServerTransaction] = [:]
-    private var dialogs: [String: Dialog] = [:]
-    public private(set) var counters = Counters()
-    /// Told when a call starts or ends (tests, logs).
+    var transactions: [String: ServerTransaction] = [:]
+    var clientTransactions: [String: ClientTransaction] = [:]
+    /// ACKs for non-2xx finals to our INVITEs, kept 64·T1 to answer retransmissions.
+    var completedInvites: [String: [UInt8]] = [:]
+    var dialogs: [String: Dialog] = [:]
+    var legDialogs: [Int: Dialog] = [:]
+    public internal(set) var counters = Counters()
+    /// Told when a call starts or ends, DTMF arrives, … (tests, logs).
     public var onCallEvent: (@Sendable (String) -> Void)?
+    /// Opens flows for requests we originate (dial-out); set by whoever owns the transports.
+    public var connector: (@Sendable (SIPTransportKind, String, Int) -> EventLoopFuture<SIPConnection>)?
 
-    public init(controller: CallController, advertised: Advertised) {
+    /// - Parameter eventLoop: the transport loop; every method runs there (public ones that
+    ///   may be called from elsewhere hop to it).
+    public init(controller: CallController, advertised: Advertised, eventLoop: EventLoop) {
         self.controller = controller
         self.advertised = advertised
+        self.eventLoop = eventLoop
     }
 
     public var dialogCount: Int { dialogs.count }
@@ -61,8 +86,8 @@ public final class SIPServer: @unchecked Sendable {
             if error.canRespond, let response = error.makeResponse(toTag: SIPIdentifiers.makeTag()) {
                 respondStateless(response, on: connection)
             }
-        case .message(.response):
-            break   // we send no requests yet that expect responses here
+        case .message(.response(let response)):
+            handleResponse(response, connection)
         case .message(.request(var request)):
             counters.requests[request.method.rawValue, default: 0] += 1
             request.stampTopVia(from: connection.source)
@@ -114,15 +139,7 @@ public final class SIPServer: @unchecked Sendable {
 
     private func handleINVITE(_ request: SIPRequest, _ transaction: ServerTransaction) {
         if let toTag = (try? request.headers.to)??.tag {
-            // re-INVITE: answer with the session as it is (hold/resume keep the same media).
-            guard let dialog = dialog(for: request, localTag: toTag) else {
-                send(request.makeResponse(statusCode: 481, toTag: toTag), in: transaction)
-                return
-            }
-            var response = request.makeResponse(statusCode: 200, toTag: dialog.localTag, body: Array(dialog.localSDP.utf8), contentType: .sdp)
-            response = withContact(withCapabilities(response), transaction.connection)
-            send(response, in: transaction)
-            startRetransmitting(response, dialog: dialog)
+            handleReINVITE(request, transaction, localTag: toTag)
             return
         }
         send(request.makeResponse(statusCode: 100), in: transaction)
@@ -138,14 +155,25 @@ public final class SIPServer: @unchecked Sendable {
             return
         }
         let localTag = SIPIdentifiers.makeTag()
+        // RFC 4028 §8.1: an interval below our Min-SE is refused before anything is built.
+        if let tooShort = sessionIntervalTooSmall(request, toTag: localTag) {
+            send(tooShort, in: transaction)
+            return
+        }
         switch controller.join(user: user, displayName: displayName, offer: String(decoding: request.body, as: UTF8.self)) {
         case .success(let answer):
             var response = request.makeResponse(statusCode: 200, toTag: localTag, body: Array(answer.sdp.utf8), contentType: .sdp)
             response = withContact(withCapabilities(response), transaction.connection)
             let callID = (try? request.headers.callID) ?? nil ?? ""
-            let dialog = Dialog(callID: callID, localTag: localTag, remoteTag: from?.tag, legID: answer.legID,
-                                localSDP: answer.sdp, connection: transaction.connection)
-            dialogs[dialog.key] = dialog
+            let to = ((try? request.headers.to) ?? nil) ?? SIPNameAddress(uri: request.uri)
+            let remoteTarget = ((try? request.headers.contacts) ?? []).first?.uri ?? from?.uri ?? request.uri
+            let dialog = Dialog(callID: callID, localTag: localTag, remoteTag: from?.tag, legID: answer.legID, isOutbound: false,
+                                localParty: to.withoutTag, remoteParty: (from ?? to).withoutTag, remoteTarget: remoteTarget,
+                                routeSet: (try? request.headers.recordRoute) ?? [], localSequence: 0,
+                                connection: transaction.connection)
+            dialog.remoteSequence = ((try? request.headers.cseq) ?? nil)?.sequenceNumber
+            add(dialog)
+            negotiateSessionTimer(request, response: &response, dialog: dialog)
             send(response, in: transaction)
             startRetransmitting(response, dialog: dialog)
             onCallEvent?("joined leg \(answer.legID) to \(answer.space.uri) from \(transaction.connection.kind.rawValue) \(transaction.connection.source)")
@@ -157,6 +185,74 @@ public final class SIPServer: @unchecked Sendable {
             send(response, in: transaction)
             onCallEvent?("rejected INVITE for \(user): \(status.code) \(rejection.detail)")
         }
+    }
+
+    /// A re-INVITE (RFC 3261 §14.2): hold, resume, a session refresh (RFC 4028), new address
+    /// or keys. With an offer we answer it and apply the change to the live leg; without one
+    /// we offer our current description (the answer comes in the ACK). A failure leaves the
+    /// session as it was.
+    private func handleReINVITE(_ request: SIPRequest, _ transaction: ServerTransaction, localTag: String) {
+        guard let dialog = dialog(for: request, localTag: localTag) else {
+            send(request.makeResponse(statusCode: 481), in: transaction)
+            return
+        }
+        if let stale = staleSequence(request, dialog) {
+            send(stale, in: transaction)
+            return
+        }
+        if dialog.inviteInProgress {
+            // §14.2: our own re-INVITE is still pending; the peer retries after a random wait.
+            var response = request.makeResponse(statusCode: 491)
+            response.headers.append(.retryAfter, "2")
+            send(response, in: transaction)
+            return
+        }
+        if let tooShort = sessionIntervalTooSmall(request, toTag: nil) {
+            send(tooShort, in: transaction)
+            return
+        }
+        let sdp: String
+        if request.body.isEmpty {
+            sdp = controller.localDescription(legID: dialog.legID) ?? ""
+        } else {
+            switch controller.reoffer(legID: dialog.legID, offer: String(decoding: request.body, as: UTF8.self)) {
+            case .success(let answer):
+                sdp = answer
+                onCallEvent?("re-INVITE: leg \(dialog.legID) \(Self.directionSummary(answer))")
+            case .failure(let rejection):
+                var response = request.makeResponse(statusCode: rejection.status.code, reasonPhrase: rejection.status.reason)
+                response.headers.append(.warning, "399 callbridge \"\(rejection.detail.replacingOccurrences(of: "\"", with: "'"))\"")
+                send(response, in: transaction)
+                return
+            }
+        }
+        var response = request.makeResponse(statusCode: 200, toTag: dialog.localTag, body: Array(sdp.utf8), contentType: .sdp)
+        response = withContact(withCapabilities(response), transaction.connection)
+        negotiateSessionTimer(request, response: &response, dialog: dialog)
+        send(response, in: transaction)
+        startRetransmitting(response, dialog: dialog)
+    }
+
+    /// "sendrecv", "recvonly" … of our answer's m-lines, for logs and tests.
+    static func directionSummary(_ sdp: String) -> String {
+        let directions = ["sendrecv", "sendonly", "recvonly", "inactive"]
+        let found = sdp.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            let text = String(line)
+            return directions.first { text == "a=" + $0 }
+        }
+        return found.isEmpty ? "sendrecv" : found.joined(separator: ",")
+    }
+
+    /// RFC 3261 §12.2.2: a request with a CSeq lower than the last one is out of order (500).
+    private func staleSequence(_ request: SIPRequest, _ dialog: Dialog) -> SIPResponse? {
+        guard let sequence = ((try? request.headers.cseq) ?? nil)?.sequenceNumber else { return nil }
+        if let last = dialog.remoteSequence, sequence <= last, request.method != .ack {
+            var response = request.makeResponse(statusCode: 500, reasonPhrase: "Server Internal Error (CSeq out of order)")
+            response.headers.append(.retryAfter, "1")
+            return response
+        }
+        dialog.remoteSequence = sequence
+        return nil
     }
 
     /// RFC 3261 §13.3.1.4: over UDP the UAS resends its 2xx (T1, doubling to T2) until the
@@ -173,8 +269,9 @@ public final class SIPServer: @unchecked Sendable {
             guard !dialog.acknowledged, let bytes = dialog.pending2xx, dialogs[dialog.key] === dialog else { return }
             let total = elapsed + interval
             if total >= Self.t1 * 64 {
+                // §13.3.1.4: no ACK means the call failed; the UAS ends it with a BYE.
                 onCallEvent?("no ACK for leg \(dialog.legID): ending the call")
-                endDialog(dialog)
+                sendBYE(dialog, reason: "no ACK")
                 return
             }
             dialog.connection.send(bytes)
@@ -222,23 +319,104 @@ public final class SIPServer: @unchecked Sendable {
             send(request.makeResponse(statusCode: 481), in: transaction)
             return
         }
-        if request.method == .update, !request.body.isEmpty {
-            // Session refresh with an offer: answer with our unchanged session.
-            send(request.makeResponse(statusCode: 200, body: Array(dialog.localSDP.utf8), contentType: .sdp), in: transaction)
-        } else {
-            send(request.makeResponse(statusCode: 200), in: transaction)
+        if let stale = staleSequence(request, dialog) {
+            send(stale, in: transaction)
+            return
         }
+        switch request.method {
+        case .update: handleUPDATE(request, transaction, dialog)
+        default: handleINFO(request, transaction, dialog)
+        }
+    }
+
+    /// UPDATE (RFC 3311): a session refresh (RFC 4028) or a new offer before or after the
+    /// call is answered; answered like a re-INVITE but without ACK.
+    private func handleUPDATE(_ request: SIPRequest, _ transaction: ServerTransaction, _ dialog: Dialog) {
+        if let tooShort = sessionIntervalTooSmall(request, toTag: nil) {
+            send(tooShort, in: transaction)
+            return
+        }
+        var response: SIPResponse
+        if request.body.isEmpty {
+            response = request.makeResponse(statusCode: 200)
+        } else {
+            switch controller.reoffer(legID: dialog.legID, offer: String(decoding: request.body, as: UTF8.self)) {
+            case .success(let answer):
+                response = request.makeResponse(statusCode: 200, body: Array(answer.utf8), contentType: .sdp)
+                onCallEvent?("UPDATE: leg \(dialog.legID) \(Self.directionSummary(answer))")
+            case .failure(let rejection):
+                response = request.makeResponse(statusCode: rejection.status.code, reasonPhrase: rejection.status.reason)
+                response.headers.append(.warning, "399 callbridge \"\(rejection.detail.replacingOccurrences(of: "\"", with: "'"))\"")
+                send(response, in: transaction)
+                return
+            }
+        }
+        response = withContact(withCapabilities(response), transaction.connection)
+        negotiateSessionTimer(request, response: &response, dialog: dialog)
+        send(response, in: transaction)
+    }
+
+    /// Legacy INFO (RFC 2976 usage, no Info-Package): DTMF relay (`application/dtmf-relay`,
+    /// `application/dtmf`) and picture fast update (`application/media_control+xml`, the
+    /// keyframe request room systems send). Anything else is 415 with what we accept.
+    private func handleINFO(_ request: SIPRequest, _ transaction: ServerTransaction, _ dialog: Dialog) {
+        let body = String(decoding: request.body, as: UTF8.self)
+        guard let type = (try? request.headers.contentType) ?? nil, !request.body.isEmpty else {
+            send(request.makeResponse(statusCode: 200), in: transaction)   // empty INFO: a keep-alive
+            return
+        }
+        let subtype = type.subtype.lowercased()
+        if type.type.lowercased() == "application", subtype == "media_control+xml" {
+            guard body.contains("picture_fast_update") else {
+                send(request.makeResponse(statusCode: 400, reasonPhrase: "Bad Request (no picture_fast_update in media_control)"), in: transaction)
+                return
+            }
+            controller.requestKeyframe(legID: dialog.legID)
+            send(request.makeResponse(statusCode: 200), in: transaction)
+            onCallEvent?("INFO: picture fast update for leg \(dialog.legID)")
+        } else if type.type.lowercased() == "application", subtype == "dtmf-relay" || subtype == "dtmf" {
+            guard let digit = Self.dtmfDigit(in: body, relay: subtype == "dtmf-relay") else {
+                send(request.makeResponse(statusCode: 400, reasonPhrase: "Bad Request (no DTMF signal in body)"), in: transaction)
+                return
+            }
+            send(request.makeResponse(statusCode: 200), in: transaction)
+            onCallEvent?("INFO: DTMF \(digit) from leg \(dialog.legID)")
+        } else {
+            var response = request.makeResponse(statusCode: 415)
+            response.headers.append(.accept, "application/dtmf-relay, application/dtmf, application/media_control+xml")
+            send(response, in: transaction)
+        }
+    }
+
+    /// `Signal=5` (dtmf-relay) or a bare digit (application/dtmf): 0–9, *, #, A–D.
+    static func dtmfDigit(in body: String, relay: Bool) -> Character? {
+        var value = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if relay {
+            guard let line = body.split(whereSeparator: \.isNewline).first(where: { $0.lowercased().hasPrefix("signal") }),
+                  let equals = line.firstIndex(of: "=") else { return nil }
+            value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        }
+        guard value.count == 1, let c = value.uppercased().first, "0123456789*#ABCD".contains(c) else { return nil }
+        return c
     }
 
     // MARK: Helpers
 
-    private func endDialog(_ dialog: Dialog) {
-        dialog.retransmitTask?.cancel()
+    func add(_ dialog: Dialog) {
+        dialogs[dialog.key] = dialog
+        legDialogs[dialog.legID] = dialog
+    }
+
+    func endDialog(_ dialog: Dialog) {
+        guard !dialog.ended else { return }
+        dialog.ended = true
+        dialog.cancelTimers()
         dialogs[dialog.key] = nil
+        legDialogs[dialog.legID] = nil
         controller.hangUp(legID: dialog.legID)
     }
 
-    private func dialog(for request: SIPRequest, localTag: String) -> Dialog? {
+    func dialog(for request: SIPRequest, localTag: String) -> Dialog? {
         guard let callID = (try? request.headers.callID) ?? nil else { return nil }
         return dialogs[Dialog.key(callID: callID, localTag: localTag)]
     }
@@ -253,7 +431,7 @@ public final class SIPServer: @unchecked Sendable {
         return unknown.isEmpty ? nil : unknown
     }
 
-    private func withCapabilities(_ response: SIPResponse) -> SIPResponse {
+    func withCapabilities(_ response: SIPResponse) -> SIPResponse {
         var response = response
         response.headers.append(.allow, Self.allowHeader)
         response.headers.append(.accept, "application/sdp")
@@ -262,21 +440,30 @@ public final class SIPServer: @unchecked Sendable {
         return response
     }
 
-    private func withContact(_ response: SIPResponse, _ connection: SIPConnection) -> SIPResponse {
+    func withContact(_ response: SIPResponse, _ connection: SIPConnection) -> SIPResponse {
         var response = response
-        let port: Int?
-        switch connection.kind {
-        case .udp: port = advertised.udpPort
-        case .tcp: port = advertised.tcpPort
-        case .tls: port = advertised.tlsPort
-        }
-        let scheme = connection.kind == .tls ? "sips" : "sip"
-        let transport = connection.kind == .udp ? "" : ";transport=\(connection.kind.rawValue.lowercased())"
-        response.headers.append(.contact, "<\(scheme):callbridge@\(advertised.host):\(port ?? 5060)\(transport)>")
+        response.headers.append(.contact, contact(for: connection.kind).description)
         return response
     }
 
-    private func send(_ response: SIPResponse, in transaction: ServerTransaction) {
+    func advertisedPort(_ kind: SIPTransportKind) -> Int {
+        switch kind {
+        case .udp: return advertised.udpPort ?? 5060
+        case .tcp: return advertised.tcpPort ?? 5060
+        case .tls: return advertised.tlsPort ?? 5061
+        }
+    }
+
+    /// Our Contact for a flow: the address we really listen on for that transport.
+    func contact(for kind: SIPTransportKind, user: String = "callbridge") -> SIPNameAddress {
+        var parameters = SIPParameters()
+        if kind != .udp { parameters.set("transport", to: kind.rawValue.lowercased()) }
+        let uri = SIPURI(scheme: kind == .tls ? .sips : .sip, user: user, host: SIPHost(advertised.host, allowBareIPv6: true) ?? .ipv4("127.0.0.1"),
+                         port: UInt16(advertisedPort(kind)), parameters: parameters)
+        return SIPNameAddress(uri: uri)
+    }
+
+    func send(_ response: SIPResponse, in transaction: ServerTransaction) {
         counters.responses[response.statusCode, default: 0] += 1
         let bytes = response.serialized()
         transaction.connection.send(bytes)
@@ -309,43 +496,3 @@ public final class SIPServer: @unchecked Sendable {
     }
 }
 
-final class ServerTransaction {
-    let key: String
-    let method: SIPMethod
-    let request: SIPRequest
-    let connection: SIPConnection
-    var lastResponse: [UInt8]?
-    var finalStatus: Int?
-    var acknowledged = false
-
-    init(key: String, method: SIPMethod, request: SIPRequest, connection: SIPConnection) {
-        self.key = key
-        self.method = method
-        self.request = request
-        self.connection = connection
-    }
-}
-
-final class Dialog {
-    let callID: String
-    let localTag: String
-    let remoteTag: String?
-    let legID: Int
-    let localSDP: String
-    let connection: SIPConnection
-    var acknowledged = false
-    var pending2xx: [UInt8]?
-    var retransmitTask: Scheduled<Void>?
-
-    init(callID: String, localTag: String, remoteTag: String?, legID: Int, localSDP: String, connection: SIPConnection) {
-        self.callID = callID
-        self.localTag = localTag
-        self.remoteTag = remoteTag
-        self.legID = legID
-        self.localSDP = localSDP
-        self.connection = connection
-    }
-
-    var key: String { Self.key(callID: callID, localTag: localTag) }
-    static func key(callID: String, localTag: String) -> String { callID + ";" + localTag }
-}

@@ -28,6 +28,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Maximum simultaneous call legs; beyond it INVITEs get 503 with Retry-After.")
     var maximumLegs: Int = 200
 
+    @Option(help: "Call this SIP URI into a space once started (repeatable; until the admin API does it).")
+    var dialOut: [String] = []
+
+    @Option(help: "The space (URI user part) --dial-out calls join.")
+    var dialOutSpace: String = "1000"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -78,8 +84,10 @@ struct ServeCommand: ParsableCommand {
         // With port 0 the TCP listener takes the UDP port's number when it can.
         let tcpPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? udpPort : requestedPort)
         let tlsPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? 0 : requestedPort + 1, tls: identity)
-        let server = SIPServer(controller: controller, advertised: .init(host: host, udpPort: udpPort, tcpPort: tcpPort, tlsPort: tlsPort))
+        let server = SIPServer(controller: controller, advertised: .init(host: host, udpPort: udpPort, tcpPort: tcpPort, tlsPort: tlsPort),
+                               eventLoop: transports.eventLoop)
         server.onCallEvent = { event in logger.info("\(event)") }
+        server.connector = { kind, host, port in transports.connect(kind, host: host, port: port) }
         transports.execute { serverBox.server = server }
 
         logger.info("callbridge \(CallBridgeVersion.string) starting",
@@ -87,7 +95,7 @@ struct ServeCommand: ParsableCommand {
                                "allowedCPUs": "\(CPUAffinity.allowedCPUs())", "pid": "\(getpid())",
                                "spaces": "\(spaces.all.map(\.uri))"])
         logger.info("SIP listening on udp:\(host):\(udpPort) tcp:\(host):\(tcpPort) tls:\(host):\(tlsPort)")
-        logger.notice("not there yet: admin API, dial-out, layouts across workers; see README status table")
+        logger.notice("not there yet: admin API, layouts across workers; see README status table")
 
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -102,8 +110,13 @@ struct ServeCommand: ParsableCommand {
             sources.append(source)
         }
         logger.info("ready")
+        for target in dialOut {
+            server.dialOut(to: target, spaceURI: dialOutSpace) { result in logger.info("dial-out \(target): \(result)") }
+        }
         stop.wait()
         sources.forEach { $0.cancel() }
+        // Tell every endpoint the call is over (BYE), waiting up to 2 s for their answers.
+        try? server.hangUpAll().wait()
         transports.shutdownBlocking()
         engine.shutdown()
         logger.info("stopped cleanly")
