@@ -62,7 +62,7 @@ let package = Package(
         ]),
         // The SIP user agent server: transactions, dialogs, calls into spaces via Control.
         .target(name: "SIPUserAgent", dependencies: [
-            "SIP", "SIPTransport", "Control",
+            "SIP", "SIPTransport", "Control", "SDP",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Pinned media workers, legs, and their video/audio pipelines.
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Codecs", "MediaAnalysis"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "SDP", "MediaCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
-        .testTarget(name: "CallBridgeTests", dependencies: ["callbridge"]),
+        .testTarget(name: "CallBridgeTests", dependencies: ["callbridge", "MediaAnalysis"]),
     ],
     swiftLanguageModes: [.v6]
 )

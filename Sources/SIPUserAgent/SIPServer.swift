@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import SDP
 import NIOCore
 import SIP
 import SIPTransport
@@ -163,7 +164,7 @@ public final class SIPServer: @unchecked Sendable {
         switch controller.join(user: user, displayName: displayName, offer: String(decoding: request.body, as: UTF8.self)) {
         case .success(let answer):
             var response = request.makeResponse(statusCode: 200, toTag: localTag, body: Array(answer.sdp.utf8), contentType: .sdp)
-            response = withContact(withCapabilities(response), transaction.connection)
+            response = withContact(withCapabilities(response), transaction.connection, secure: request.uri.sipURI?.scheme == .sips)
             let callID = (try? request.headers.callID) ?? nil ?? ""
             let to = ((try? request.headers.to) ?? nil) ?? SIPNameAddress(uri: request.uri)
             let remoteTarget = ((try? request.headers.contacts) ?? []).first?.uri ?? from?.uri ?? request.uri
@@ -176,7 +177,7 @@ public final class SIPServer: @unchecked Sendable {
             negotiateSessionTimer(request, response: &response, dialog: dialog)
             send(response, in: transaction)
             startRetransmitting(response, dialog: dialog)
-            onCallEvent?("joined leg \(answer.legID) to \(answer.space.uri) from \(transaction.connection.kind.rawValue) \(transaction.connection.source)")
+            onCallEvent?("joined leg \(answer.legID) to \(answer.space.uri) from \(transaction.connection.kind.rawValue) \(transaction.connection.source): \(Self.mediaSummary(answer.session))")
         case .failure(let rejection):
             let status = rejection.status
             var response = request.makeResponse(statusCode: status.code, reasonPhrase: status.reason, toTag: localTag)
@@ -227,10 +228,20 @@ public final class SIPServer: @unchecked Sendable {
             }
         }
         var response = request.makeResponse(statusCode: 200, toTag: dialog.localTag, body: Array(sdp.utf8), contentType: .sdp)
-        response = withContact(withCapabilities(response), transaction.connection)
+        response = withContact(withCapabilities(response), transaction.connection, secure: request.uri.sipURI?.scheme == .sips)
         negotiateSessionTimer(request, response: &response, dialog: dialog)
         send(response, in: transaction)
         startRetransmitting(response, dialog: dialog)
+    }
+
+    /// "video H264 mode 1 SRTP, audio opus SRTP": what was agreed, for logs and tests.
+    static func mediaSummary(_ session: NegotiatedSession) -> String {
+        session.streams.map { stream in
+            var text = "\(stream.kind) \(stream.codec.encodingName)"
+            if let video = stream.video { text += " mode \(video.packetizationMode.rawValue) up to \(video.maxWidth)x\(video.maxHeight)" }
+            if stream.isEncrypted { text += " SRTP" }
+            return text
+        }.joined(separator: ", ")
     }
 
     /// "sendrecv", "recvonly" … of our answer's m-lines, for logs and tests.
@@ -351,7 +362,7 @@ public final class SIPServer: @unchecked Sendable {
                 return
             }
         }
-        response = withContact(withCapabilities(response), transaction.connection)
+        response = withContact(withCapabilities(response), transaction.connection, secure: request.uri.sipURI?.scheme == .sips)
         negotiateSessionTimer(request, response: &response, dialog: dialog)
         send(response, in: transaction)
     }
@@ -440,9 +451,9 @@ public final class SIPServer: @unchecked Sendable {
         return response
     }
 
-    func withContact(_ response: SIPResponse, _ connection: SIPConnection) -> SIPResponse {
+    func withContact(_ response: SIPResponse, _ connection: SIPConnection, secure: Bool = false) -> SIPResponse {
         var response = response
-        response.headers.append(.contact, contact(for: connection.kind).description)
+        response.headers.append(.contact, contact(for: connection.kind, secure: secure).description)
         return response
     }
 
@@ -455,10 +466,13 @@ public final class SIPServer: @unchecked Sendable {
     }
 
     /// Our Contact for a flow: the address we really listen on for that transport.
-    func contact(for kind: SIPTransportKind, user: String = "callbridge") -> SIPNameAddress {
+    /// `sip:…;transport=tls` over TLS: RFC 3261 §8.1.1.8 asks for `sips:` only when the
+    /// request was addressed to a sips: URI, and several endpoints (baresip 1.0) cannot send
+    /// to a sips: Contact at all.
+    func contact(for kind: SIPTransportKind, user: String = "callbridge", secure: Bool = false) -> SIPNameAddress {
         var parameters = SIPParameters()
         if kind != .udp { parameters.set("transport", to: kind.rawValue.lowercased()) }
-        let uri = SIPURI(scheme: kind == .tls ? .sips : .sip, user: user, host: SIPHost(advertised.host, allowBareIPv6: true) ?? .ipv4("127.0.0.1"),
+        let uri = SIPURI(scheme: secure && kind == .tls ? .sips : .sip, user: user, host: SIPHost(advertised.host, allowBareIPv6: true) ?? .ipv4("127.0.0.1"),
                          port: UInt16(advertisedPort(kind)), parameters: parameters)
         return SIPNameAddress(uri: uri)
     }

@@ -9,7 +9,12 @@ final class BaresipPeer {
     let controlPort: UInt16
     let name: String
 
-    init(name: String, color: String, toneHz: Int, in parent: URL) throws {
+    let sipPort: UInt16
+
+    /// - Parameter account: extra account parameters, e.g. `;mediaenc=srtp-mand`,
+    ///   `;audio_codecs=pcmu`, `;video_codecs=h264` (mode 0 only), `;answermode=auto`.
+    init(name: String, color: String, toneHz: Int, in parent: URL,
+         account: String = ";audio_codecs=opus/48000/2,pcmu") throws {
         self.name = name
         directory = parent.appendingPathComponent("baresip-\(name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,8 +25,13 @@ final class BaresipPeer {
                           "-t", "60", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "30", video.path]
         try make.run()
         make.waitUntilExit()
-        let sipPort = MediaLoopCommandTests.freePort()
-        controlPort = MediaLoopCommandTests.freePort()
+        sipPort = MediaLoopCommandTests.freePort()
+        // baresip's TLS listener takes the SIP port + 1: keep the control port off it.
+        var control = MediaLoopCommandTests.freePort()
+        while control == sipPort &+ 1 || control == sipPort { control = MediaLoopCommandTests.freePort() }
+        controlPort = control
+        let received = directory.appendingPathComponent("received-audio")
+        try FileManager.default.createDirectory(at: received, withIntermediateDirectories: true)
         let config = """
         sip_listen\t\t127.0.0.1:\(sipPort)
         net_interface\t\t127.0.0.1
@@ -34,13 +44,18 @@ final class BaresipPeer {
         module\t\t\taufile.so
         module\t\t\tfakevideo.so
         module\t\t\tsnapshot.so
+        module\t\t\tsrtp.so
+        module\t\t\tsndfile.so
         module\t\t\taccount.so
         module_app\t\tctrl_tcp.so
         module_app\t\tmenu.so
         ctrl_tcp_listen\t\t127.0.0.1:\(controlPort)
         audio_source\t\tausine,\(toneHz)
-        audio_player\t\taufile,\(directory.path)/heard.wav
+        audio_player\t\taubridge,nil
+        snd_path\t\t\(received.path)
+        statmode_default\toff
         ausrc_channels\t\t2
+        ausrc_srate\t\t48000
         video_source\t\tavformat,\(video.path)
         video_display\t\tfakevideo,nil
         video_size\t\t320x240
@@ -49,13 +64,25 @@ final class BaresipPeer {
 
         """
         try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
-        try "<sip:\(name)@127.0.0.1>;regint=0;audio_codecs=opus/48000/2,pcmu\n"
+        try "<sip:\(name)@127.0.0.1>;regint=0\(account)\n"
             .write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
     }
 
     func dial(_ uri: String, seconds: Int) throws {
+        try start(["-e", "/dial \(uri)", "-t", "\(seconds)"])
+    }
+
+    /// Runs without dialling (to be called: use `;answermode=auto`).
+    func listen(seconds: Int) throws {
+        try start(["-t", "\(seconds)"])
+    }
+
+    private func start(_ extra: [String]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/baresip")
-        process.arguments = ["-f", directory.path, "-e", "/dial \(uri)", "-t", "\(seconds)"]
+        process.arguments = ["-f", directory.path] + extra
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory.path
+        process.environment = environment
         let log = directory.appendingPathComponent("baresip.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -70,6 +97,34 @@ final class BaresipPeer {
     /// Asks baresip (ctrl_tcp, netstring JSON) to save the picture it receives as PNG.
     func snapshotReceived() throws -> URL {
         let path = directory.appendingPathComponent("received-\(UUID().uuidString.prefix(6)).png")
+        _ = try command("snapshot_recv", path.path)
+        // The snapshot is written with the next received frame.
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: path.path) && Date() < deadline { usleep(100_000) }
+        usleep(300_000)
+        return path
+    }
+
+    /// The newest recording of what baresip decoded (sndfile module), as mono samples.
+    func receivedAudio() throws -> (samples: [Int16], sampleRate: Int) {
+        let folder = directory.appendingPathComponent("received-audio")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix("dec.wav") }.sorted()
+        guard let last = files.last else { throw PeerError.control("no decoded-audio recording in \(folder.path)") }
+        let raw = folder.appendingPathComponent("heard.s16")
+        let convert = Process()
+        convert.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        convert.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", folder.appendingPathComponent(last).path,
+                             "-ac", "1", "-ar", "48000", "-f", "s16le", raw.path]
+        try convert.run()
+        convert.waitUntilExit()
+        let data = try Data(contentsOf: raw)
+        let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        return (samples, 48_000)
+    }
+
+    /// One ctrl_tcp command (`hold`, `resume`, `hangup`, `snapshot_recv PATH`, …); returns the reply.
+    @discardableResult
+    func command(_ name: String, _ params: String = "") throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -78,18 +133,14 @@ final class BaresipPeer {
         address.sin_port = controlPort.bigEndian
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard connected == 0 else { throw PeerError.control("ctrl_tcp connect failed") }
-        let json = "{\"command\":\"snapshot_recv\",\"params\":\"\(path.path)\",\"token\":\"1\"}"
+        let json = "{\"command\":\"\(name)\",\"params\":\"\(params)\",\"token\":\"1\"}"
         let message = Array("\(json.utf8.count):\(json),".utf8)
         _ = message.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var timeout = timeval(tv_sec: 3, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var reply = [UInt8](repeating: 0, count: 512)
-        _ = recv(fd, &reply, reply.count, 0)
-        // The snapshot is written with the next received frame.
-        let deadline = Date().addingTimeInterval(5)
-        while !FileManager.default.fileExists(atPath: path.path) && Date() < deadline { usleep(100_000) }
-        usleep(300_000)
-        return path
+        var reply = [UInt8](repeating: 0, count: 2048)
+        let n = recv(fd, &reply, reply.count, 0)
+        return n > 0 ? String(decoding: reply[0..<n], as: UTF8.self) : ""
     }
 
     /// RGB of a pixel of a PNG (decoded by ffmpeg), plus the picture size.

@@ -31,7 +31,10 @@ final class BinaryUnderTest {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: directory)
+        // CALLBRIDGE_KEEP_TEST_DIRS=1 keeps logs, snapshots and recordings for a post-mortem.
+        if ProcessInfo.processInfo.environment["CALLBRIDGE_KEEP_TEST_DIRS"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }

@@ -15,6 +15,15 @@ struct MediaLoopCommandTests {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// An even port whose odd neighbour was free too (for peers that put RTCP on port + 1).
+    static func freeEvenPortPair() -> UInt16 {
+        for _ in 0..<100 {
+            let port = freePort()
+            if port % 2 == 0 && port < 65534 { return port }
+        }
+        return 40_000 + UInt16.random(in: 0..<5000) * 2
+    }
+
     /// ffmpeg sends testsrc2 + a 1 kHz sine into the loop; a second ffmpeg receives what the
     /// loop sends back (decoded and re-encoded by us) and must see pictures and the tone.
     @Test func loopsRealMediaBackToFFmpeg() throws {

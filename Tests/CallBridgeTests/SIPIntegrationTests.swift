@@ -113,6 +113,102 @@ struct SIPIntegrationTests {
     }
 }
 
+extension SIPIntegrationTests {
+    /// More INVITEs than the bridge takes (--maximum-legs 3): the rest get 503 with
+    /// Retry-After at once, and the server still answers OPTIONS.
+    @Test func inviteFloodBeyondCapacityIs503WithRetryAfter() throws {
+        let port = Self.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1",
+                                          "--maximum-legs", "3"])
+        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let client = RawSIPClient(bridgePort: port)
+        let calls = 12
+        for i in 0..<calls {
+            client.send(client.request("INVITE", "1000", headers: [
+                "From: <sip:flood\(i)@127.0.0.1>;tag=f\(i)", "To: <sip:1000@127.0.0.1>", "Call-ID: flood-\(i)-\(UUID().uuidString)",
+                "CSeq: 1 INVITE", "Max-Forwards: 70", "Contact: <sip:flood@127.0.0.1:\(client.port)>", "Content-Type: application/sdp"],
+                body: RawSIPClient.audioOffer(port: 40_000 + 2 * i)))
+        }
+        var finals: [String: String] = [:]   // Call-ID → final response
+        let deadline = Date().addingTimeInterval(10)
+        while finals.count < calls && Date() < deadline {
+            guard let reply = client.receive() else { break }
+            guard !reply.hasPrefix("SIP/2.0 100"), let callID = RawSIPClient.header("Call-ID", in: reply) else { continue }
+            if finals[callID] == nil { finals[callID] = reply }
+        }
+        let ok = finals.values.filter { $0.hasPrefix("SIP/2.0 200") }.count
+        let busy = finals.values.filter { $0.hasPrefix("SIP/2.0 503") }
+        print("INVITE flood: \(finals.count) answered, \(ok) × 200, \(busy.count) × 503")
+        #expect(finals.count == calls, "every INVITE answered")
+        #expect(ok == 3)
+        #expect(busy.count == calls - 3)
+        #expect(busy.allSatisfy { RawSIPClient.header("Retry-After", in: $0) != nil }, "503s carry Retry-After")
+        let options = client.exchange(client.request("OPTIONS", "1000", headers: [
+            "From: <sip:probe@127.0.0.1>;tag=p1", "To: <sip:1000@127.0.0.1>", "Call-ID: probe-\(UUID().uuidString)", "CSeq: 1 OPTIONS", "Max-Forwards: 70"]))
+        #expect(options?.hasPrefix("SIP/2.0 200") == true, "still answering: \(options ?? "nothing")")
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0)
+    }
+
+    /// In-dialog requests by hand over UDP: session timer negotiation (422 below Min-SE; the
+    /// interval and refresher echoed with Require: timer), INFO picture fast update and DTMF,
+    /// INFO of an unknown type (415), a hold re-INVITE answered recvonly, a CSeq that went
+    /// backwards (500), UPDATE as a refresh, BYE.
+    @Test func inDialogRequestsSessionTimersInfoHoldAndOrdering() throws {
+        let port = Self.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
+        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let client = RawSIPClient(bridgePort: port)
+        let callID = "dialog-\(UUID().uuidString)"
+        func base(_ cseq: Int, _ method: String, toTag: String? = nil) -> [String] {
+            ["From: <sip:tester@127.0.0.1>;tag=me", "To: <sip:1000@127.0.0.1>" + (toTag.map { ";tag=\($0)" } ?? ""), "Call-ID: \(callID)",
+             "CSeq: \(cseq) \(method)", "Max-Forwards: 70", "Contact: <sip:tester@127.0.0.1:\(client.port)>"]
+        }
+        let tooShort = client.exchange(client.request("INVITE", "1000", headers: base(1, "INVITE") + [
+            "Supported: timer", "Session-Expires: 30", "Content-Type: application/sdp"], body: RawSIPClient.audioOffer(port: 41_000)))
+        #expect(tooShort?.hasPrefix("SIP/2.0 422") == true, "below Min-SE: \(tooShort ?? "nothing")")
+        #expect(tooShort.flatMap { RawSIPClient.header("Min-SE", in: $0) } == "90")
+
+        let ok = try #require(client.exchange(client.request("INVITE", "1000", headers: base(2, "INVITE") + [
+            "Supported: timer", "Session-Expires: 120", "Content-Type: application/sdp"], body: RawSIPClient.audioOffer(port: 41_000))))
+        #expect(ok.hasPrefix("SIP/2.0 200"), "\(ok)")
+        #expect(RawSIPClient.header("Session-Expires", in: ok) == "120;refresher=uac")
+        #expect(RawSIPClient.header("Require", in: ok) == "timer")
+        let toHeader = try #require(RawSIPClient.header("To", in: ok))
+        let toTag = try #require(toHeader.components(separatedBy: "tag=").last)
+        client.send(client.request("ACK", "1000", headers: base(2, "ACK", toTag: toTag)))
+
+        let fastUpdate = client.exchange(client.request("INFO", "1000", headers: base(3, "INFO", toTag: toTag) + ["Content-Type: application/media_control+xml"],
+            body: "<?xml version=\"1.0\" encoding=\"utf-8\"?><media_control><vc_primitive><to_encoder><picture_fast_update/></to_encoder></vc_primitive></media_control>"))
+        #expect(fastUpdate?.hasPrefix("SIP/2.0 200") == true)
+        let dtmf = client.exchange(client.request("INFO", "1000", headers: base(4, "INFO", toTag: toTag) + ["Content-Type: application/dtmf-relay"],
+                                                  body: "Signal=5\r\nDuration=160\r\n"))
+        #expect(dtmf?.hasPrefix("SIP/2.0 200") == true)
+        let unknown = client.exchange(client.request("INFO", "1000", headers: base(5, "INFO", toTag: toTag) + ["Content-Type: text/plain"], body: "hello"))
+        #expect(unknown?.hasPrefix("SIP/2.0 415") == true, "unknown INFO: \(unknown ?? "nothing")")
+
+        let hold = try #require(client.exchange(client.request("INVITE", "1000", headers: base(6, "INVITE", toTag: toTag) + ["Content-Type: application/sdp"],
+                                                               body: RawSIPClient.audioOffer(port: 41_000, direction: "sendonly", version: 2))))
+        #expect(hold.hasPrefix("SIP/2.0 200"), "\(hold)")
+        #expect(hold.contains("a=recvonly"), "hold answered recvonly: \(hold)")
+        client.send(client.request("ACK", "1000", headers: base(6, "ACK", toTag: toTag)))
+
+        let stale = client.exchange(client.request("INFO", "1000", headers: base(4, "INFO", toTag: toTag) + ["Content-Type: application/dtmf-relay"],
+                                                   body: "Signal=1\r\n"))
+        #expect(stale?.hasPrefix("SIP/2.0 500") == true, "CSeq went backwards: \(stale ?? "nothing")")
+        let refresh = client.exchange(client.request("UPDATE", "1000", headers: base(7, "UPDATE", toTag: toTag) + ["Supported: timer", "Session-Expires: 180"]))
+        #expect(refresh?.hasPrefix("SIP/2.0 200") == true)
+        #expect(refresh.flatMap { RawSIPClient.header("Session-Expires", in: $0) } == "180;refresher=uac")
+        let bye = client.exchange(client.request("BYE", "1000", headers: base(8, "BYE", toTag: toTag)))
+        #expect(bye?.hasPrefix("SIP/2.0 200") == true)
+        #expect(bridge.output.contains("INFO: picture fast update for leg 1"))
+        #expect(bridge.output.contains("INFO: DTMF 5 from leg 1"))
+        #expect(bridge.output.contains("re-INVITE: leg 1 recvonly"))
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0)
+    }
+}
+
 @Suite("baresip in a space (real binary, real endpoints)", .serialized)
 struct BaresipSpaceTests {
     /// Two baresip clients dial space 1000 over UDP; each one's received picture (snapshot
