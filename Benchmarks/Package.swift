@@ -38,6 +38,15 @@ let package = Package(
             ],
             path: "Benchmarks/PacketBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // SIP message parse + serialize against a line-splitting baseline, in messages per second.
+        .executableTarget(
+            name: "SIPBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SIP", package: "callbridge"),
+            ],
+            path: "Benchmarks/SIPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Writes the benchmarks' inputs (SyntheticVideoSource frames as raw yuv420p, H264Encoder's
         // bitstream, the tone as s16le) so compare.sh hands ffmpeg the very same input.
         .executableTarget(

@@ -61,7 +61,7 @@ public final class CallController: Sendable {
     private let legs = Mutex<[Int: LegRecord]>([:])
 
     public init(engine: MediaEngine, spaces: SpaceDirectory, mediaAddress: String, maximumLegs: Int = 1000,
-                maximumSendHeight: Int = 720) {
+                maximumSendHeight: Int = 1080) {
         self.maximumSendHeight = maximumSendHeight
         self.engine = engine
         self.spaces = spaces
@@ -70,6 +70,14 @@ public final class CallController: Sendable {
     }
 
     public var activeLegs: Int { legs.withLock { $0.count } }
+
+    /// The picture sizes a leg of `space` may be sent: the standard ladder under its
+    /// `qualityMain` and the bridge-wide cap. Negotiation then takes the largest the endpoint's
+    /// H.264 level and max-fs allow (RFC 6184 §8.1), so 1080p30, 720p30 or 480p30 in practice.
+    func sendResolutions(for space: Space) -> [SDPVideoResolution] {
+        let cap = min(space.qualityMain.maximumHeight, maximumSendHeight)
+        return SDPVideoResolution.standard.filter { $0.height <= cap }
+    }
 
     /// Answers an INVITE's offer for `user` (the Request-URI user part).
     public func join(user: String, displayName: String, offer sdp: String) -> Result<Answer, Rejection> {
@@ -81,6 +89,7 @@ public final class CallController: Sendable {
         }
         var local = SDPLocalCapabilities(address: mediaAddress, audioPort: 9, videoPort: 9)
         local.encryption = space.mediaEncryption
+        local.video.resolutions = sendResolutions(for: space)
         let legID = nextLegID.add(1, ordering: .relaxed).oldValue
         let version = SDPSessionVersion.random(address: mediaAddress)
         let answer: SDPAnswer
@@ -178,6 +187,7 @@ public final class CallController: Sendable {
         }
         var local = SDPLocalCapabilities(address: mediaAddress, audioPort: reservation.audioPort, videoPort: reservation.videoPort)
         local.encryption = space.mediaEncryption
+        local.video.resolutions = sendResolutions(for: space)
         let version = SDPSessionVersion.random(address: mediaAddress)
         let offer: SessionDescription
         do { offer = try SDPNegotiator.offer(local: local, origin: version.origin) } catch {
@@ -268,7 +278,8 @@ public final class CallController: Sendable {
             var stream = streamConfiguration(v, ssrc: UInt32(truncatingIfNeeded: id &* 2 &+ 0x1000_0000))
             stream.localPort = 0
             let info = v.video
-            // What the endpoint can decode (H.264 level, max-fs), capped by our quality limit.
+            // Negotiation already chose the size: the largest the endpoint's level allows
+            // among the space's `qualityMain` sizes (`sendResolutions`).
             var width = info?.maxWidth ?? 1280, height = info?.maxHeight ?? 720
             if height > maximumHeight {
                 width = (width * maximumHeight / height) & ~1

@@ -13,15 +13,50 @@ public struct Space: Codable, Sendable, Equatable {
     public var mediaEncryption: SDPEncryptionPolicy
     /// Name labels on panes (CMS `participantLabels`).
     public var participantLabels: Bool
+    /// CMS `qualityMain`: the largest picture sent to a leg of this space.
+    public var qualityMain: QualityMain
 
     public init(id: Int, uri: String, name: String, defaultLayout: LayoutName = .allEqual,
-                mediaEncryption: SDPEncryptionPolicy = .optional, participantLabels: Bool = true) {
+                mediaEncryption: SDPEncryptionPolicy = .optional, participantLabels: Bool = true,
+                qualityMain: QualityMain = .unrestricted) {
         self.id = id
         self.uri = uri
         self.name = name
         self.defaultLayout = defaultLayout
         self.mediaEncryption = mediaEncryption
         self.participantLabels = participantLabels
+        self.qualityMain = qualityMain
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, uri, name, defaultLayout, mediaEncryption, participantLabels, qualityMain
+    }
+
+    /// Files written before a field existed still load (missing fields take their defaults).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        uri = try c.decode(String.self, forKey: .uri)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? uri
+        defaultLayout = try c.decodeIfPresent(LayoutName.self, forKey: .defaultLayout) ?? .allEqual
+        mediaEncryption = try c.decodeIfPresent(SDPEncryptionPolicy.self, forKey: .mediaEncryption) ?? .optional
+        participantLabels = try c.decodeIfPresent(Bool.self, forKey: .participantLabels) ?? true
+        qualityMain = try c.decodeIfPresent(QualityMain.self, forKey: .qualityMain) ?? .unrestricted
+    }
+}
+
+/// CMS call leg profile `qualityMain`: caps the main video a leg receives. The picture is the
+/// largest of 1080p30, 720p30, 480p30 (then smaller standard sizes) that both this cap and the
+/// endpoint's H.264 level / max-fs / max-mbps allow.
+public enum QualityMain: String, Codable, Sendable, CaseIterable {
+    case unrestricted, max1080p30, max720p30, max480p30
+
+    public var maximumHeight: Int {
+        switch self {
+        case .unrestricted, .max1080p30: return 1080
+        case .max720p30: return 720
+        case .max480p30: return 480
+        }
     }
 }
 

@@ -6,12 +6,12 @@ import Testing
 
 @Suite("CallController (dial plan, negotiation, placement)", .serialized)
 struct CallControllerTests {
-    static func offer(audioPort: Int, videoPort: Int, mode: Int = 1, crypto: String? = nil) -> String {
+    static func offer(audioPort: Int, videoPort: Int, mode: Int = 1, crypto: String? = nil, profileLevelID: String = "42e01f") -> String {
         let profile = crypto == nil ? "RTP/AVP" : "RTP/SAVP"
         let cryptoLine = crypto.map { "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\($0)\r\n" } ?? ""
         return "v=0\r\no=- 42 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio \(audioPort) \(profile) 111 0 101\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/48000\r\n\(cryptoLine)a=sendrecv\r\n"
-            + "m=video \(videoPort) \(profile) 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=\(mode);profile-level-id=42e01f\r\n\(cryptoLine)a=sendrecv\r\n"
+            + "m=video \(videoPort) \(profile) 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=\(mode);profile-level-id=\(profileLevelID)\r\n\(cryptoLine)a=sendrecv\r\n"
     }
 
     @Test func joinsAKnownSpaceAndRejectsUnknownOnes() throws {
@@ -60,5 +60,34 @@ struct CallControllerTests {
         try "[{\"id\":1,\"uri\":\"a\",\"name\":\"x\",\"defaultLayout\":\"nope\",\"mediaEncryption\":\"optional\",\"participantLabels\":true}]"
             .write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: SpaceDirectoryError.self) { try SpaceDirectory.load(path: path) }
+    }
+
+    /// The picture a leg is sent: the largest of the standard sizes that both the space's
+    /// `qualityMain` and the endpoint's H.264 level allow (level 4.0 = 1080p, 3.1 = 720p,
+    /// 3.0 = 480p by max-fs).
+    @Test func sendResolutionFollowsQualityMainAndTheEndpointLevel() throws {
+        let engine = try MediaEngine(workerCount: 1)
+        defer { engine.shutdown() }
+        let cases: [(QualityMain, String, Int, Int)] = [
+            (.unrestricted, "42e028", 1920, 1080), (.max720p30, "42e028", 1280, 720), (.max480p30, "42e028", 848, 480),
+            (.unrestricted, "42e01f", 1280, 720), (.unrestricted, "42e01e", 848, 480), (.max1080p30, "42e01f", 1280, 720),
+        ]
+        for (index, (quality, level, width, height)) in cases.enumerated() {
+            let space = Space(id: index + 1, uri: "\(2000 + index)", name: "q\(index)", qualityMain: quality)
+            let controller = CallController(engine: engine, spaces: SpaceDirectory([space]), mediaAddress: "127.0.0.1")
+            let answer = try controller.join(user: space.uri, displayName: "A",
+                                             offer: Self.offer(audioPort: 40_100, videoPort: 40_102, profileLevelID: level)).get()
+            let video = try #require(answer.session.video?.video)
+            #expect(video.maxWidth == width && video.maxHeight == height, "\(quality) with \(level): got \(video.maxWidth)x\(video.maxHeight)")
+            controller.hangUp(legID: answer.legID)
+        }
+    }
+
+    /// spaces.json written before `qualityMain` existed still loads, with the default.
+    @Test func olderSpaceFilesLoadWithDefaults() throws {
+        let json = #"[{"id": 7, "uri": "7000", "name": "old", "defaultLayout": "speakerOnly", "mediaEncryption": "required", "participantLabels": false}]"#
+        let spaces = try JSONDecoder().decode([Space].self, from: Data(json.utf8))
+        #expect(spaces.first?.qualityMain == .unrestricted)
+        #expect(spaces.first?.defaultLayout == .speakerOnly)
     }
 }

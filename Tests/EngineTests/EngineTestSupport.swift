@@ -16,13 +16,24 @@ final class Recorder: Sendable {
     private let pictures = Mutex<[Picture]>([])
     private let samples = Mutex<[Int16]>([])
     private let frameCount = Mutex<Int>(0)
+    private let startedAt = Mutex<UInt64?>(nil)
+    private let firstPictureAt = Mutex<UInt64?>(nil)
     let keepEvery: Int
+
+    /// Marks "joined now": `millisecondsToFirstPicture` counts from here.
+    func markStart() { startedAt.withLock { $0 = DispatchTime.now().uptimeNanoseconds } }
+
+    var millisecondsToFirstPicture: Int? {
+        guard let start = startedAt.withLock({ $0 }), let first = firstPictureAt.withLock({ $0 }) else { return nil }
+        return Int((first - start) / 1_000_000)
+    }
 
     init(keepEvery: Int = 1) { self.keepEvery = keepEvery }
 
     var videoSink: @Sendable (VideoFrame, UInt32) -> Void {
         { frame, timestamp in
             let n = self.frameCount.withLock { count -> Int in count += 1; return count }
+            if n == 1 { self.firstPictureAt.withLock { $0 = DispatchTime.now().uptimeNanoseconds } }
             guard n % self.keepEvery == 0 else { return }
             var luma = [UInt8](repeating: 0, count: frame.width * frame.height)
             frame.withPlane(0) { p in

@@ -21,9 +21,9 @@ struct RoomTests {
     /// Three endpoints (solid colour + tone) each connected to a leg of space 1 (allEqual).
     /// Each endpoint must see the other two colours and not its own, and hear the other two
     /// tones and not its own.
-    @Test func threeParticipantsSeeAndHearEachOtherButNotThemselves() throws {
-        let harness = try WorkerHarness()
-        defer { harness.stop() }
+    /// Three endpoints (solid colour + tone), each connected to a leg of space 1 (room legs
+    /// 100…102, allEqual, 640×360). Returns each endpoint's recorder.
+    static func threeParticipants(on harness: WorkerHarness) throws -> [Recorder] {
         var recorders: [Recorder] = []
         for (i, person) in Self.people.enumerated() {
             var roomConfig = MediaLegConfiguration(id: 100 + i)
@@ -53,11 +53,26 @@ struct RoomTests {
             eac.source = .solid(red: 0, green: 0, blue: 0, toneHz: person.tone)
             endpoint.audio = eac
             let endpointLeg = try MediaLeg(endpoint, for: harness.worker, videoSink: recorder.videoSink, audioSink: recorder.audioSink)
+            recorder.markStart()
             try harness.attach(roomLeg)
             try harness.attach(endpointLeg)
         }
+        return recorders
+    }
+
+    /// Three endpoints (solid colour + tone) each connected to a leg of space 1 (allEqual).
+    /// Each endpoint must see the other two colours and not its own, and hear the other two
+    /// tones and not its own. Each gets its first decodable picture (the slate or the
+    /// composition, an IDR) well within 300 ms of joining.
+    @Test func threeParticipantsSeeAndHearEachOtherButNotThemselves() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        let recorders = try Self.threeParticipants(on: harness)
         runFor(seconds: 4)
         for (i, person) in Self.people.enumerated() {
+            let firstPicture = try #require(recorders[i].millisecondsToFirstPicture, "\(person.name) decoded a picture")
+            print("\(person.name): first decoded picture \(firstPicture) ms after joining")
+            #expect(firstPicture < 300, "a new leg gets a decodable picture within 300 ms")
             let picture = try #require(recorders[i].recordedPictures.last, "\(person.name) received pictures")
             #expect(picture.width == 640 && picture.height == 360)
             // allEqual with two sources: two half-width panes in the middle band.
@@ -103,5 +118,32 @@ struct RoomTests {
         #expect(abs(Int(picture.luma[10 * 640 + 10]) - Int(Compositor.slateColor.y)) <= 6, "slate background")
         let white = picture.luma[(150 * 640)..<(210 * 640)].filter { $0 > 200 }.count
         #expect(white > 300, "slate text")
+    }
+
+    /// The Control API's per-leg commands on a live room: RED's layout switches from allEqual
+    /// (two half-width panes) to speakerOnly (one full-screen pane, RED not in it), and
+    /// GREEN, muted, drops out of what RED hears while BLUE stays.
+    @Test func layoutChangeAndMuteTakeEffectOnALiveLeg() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        let recorders = try Self.threeParticipants(on: harness)
+        runFor(seconds: 3)
+        harness.worker.send(.setLayout(legID: 100, .speakerOnly))
+        harness.worker.send(.setAudioMuted(legID: 101, true))
+        runFor(seconds: 3)
+        let red = recorders[0]
+        let picture = try #require(red.recordedPictures.last)
+        let left = picture.luma[180 * 640 + 100], middle = picture.luma[180 * 640 + 320], right = picture.luma[180 * 640 + 540]
+        let green = YUVColor(red: 0, green: 255, blue: 0).y, blue = YUVColor(red: 0, green: 0, blue: 255).y
+        func near(_ a: UInt8, _ b: UInt8) -> Bool { abs(Int(a) - Int(b)) <= 12 }
+        print("RED in speakerOnly sees luma \(left) | \(middle) | \(right)")
+        #expect(near(left, middle) && near(middle, right), "one full-screen pane")
+        #expect(near(middle, green) || near(middle, blue), "the speaker is one of the others")
+        let heard = Array(red.recordedSamples.suffix(48_000))
+        let greenLevel = ToneAnalysis.level(of: 880, in: heard, sampleRate: 48_000)
+        let blueLevel = ToneAnalysis.level(of: 1320, in: heard, sampleRate: 48_000)
+        print("RED hears muted GREEN at \(Int(greenLevel)) dBFS, BLUE at \(Int(blueLevel)) dBFS")
+        #expect(greenLevel < -35, "muted GREEN left out of the mix")
+        #expect(blueLevel > -25, "BLUE still heard")
     }
 }
