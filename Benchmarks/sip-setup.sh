@@ -54,7 +54,7 @@ for _ in $(seq 100); do grep -q ready "$work/bridge.log" 2>/dev/null && break; s
 ours=$(run_uac "$bridge_port" bridge)
 
 uas_port=$(free_port)
-(cd "$work" && sipp -sn uas -i 127.0.0.1 -p "$uas_port" -bg >/dev/null 2>&1)
+(cd "$work" && sipp -sn uas -i 127.0.0.1 -p "$uas_port" -bg >/dev/null 2>&1 || true)
 sleep 0.5
 baseline=$(run_uac "$uas_port" sippuas)
 pkill -f "sipp -sn uas -i 127.0.0.1 -p $uas_port" || true

@@ -30,6 +30,7 @@ public final class SIPServer: @unchecked Sendable {
         public var responses: [Int: Int] = [:]
         public var malformed = 0
         public var retransmissionsAbsorbed = 0
+        public var finalRetransmissions = 0
         public var requestsSent: [String: Int] = [:]
         public var responsesReceived: [Int: Int] = [:]
     }
@@ -493,6 +494,21 @@ public final class SIPServer: @unchecked Sendable {
         let key = transaction.key
         transaction.connection.eventLoop.scheduleTask(in: linger) { [self] in
             if transactions[key] === transaction { transactions[key] = nil }
+        }
+        // Timer G (§17.2.1): over UDP a non-2xx final to an INVITE is resent until the ACK.
+        if transaction.method == .invite, response.statusCode >= 300, !transaction.connection.isReliable {
+            retransmitFinal(transaction, interval: Self.t1, elapsed: .zero)
+        }
+    }
+
+    private func retransmitFinal(_ transaction: ServerTransaction, interval: TimeAmount, elapsed: TimeAmount) {
+        transaction.connection.eventLoop.scheduleTask(in: interval) { [self] in
+            let total = elapsed + interval
+            // Timer H: give up after 64·T1 without an ACK.
+            guard !transaction.acknowledged, total < Self.t1 * 64, let bytes = transaction.lastResponse else { return }
+            transaction.connection.send(bytes)
+            counters.finalRetransmissions += 1
+            retransmitFinal(transaction, interval: min(interval * 2, Self.t2), elapsed: total)
         }
     }
 

@@ -40,11 +40,14 @@ final class RawSIPClient {
         return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
     }
 
-    /// Sends and returns the first response that is not a 100 Trying.
+    /// Sends and returns the first final response to this request (same Call-ID and CSeq):
+    /// provisional responses and retransmitted answers to earlier requests are skipped.
     func exchange(_ text: String) -> String? {
         send(text)
+        let callID = Self.header("Call-ID", in: text), cseq = Self.header("CSeq", in: text)
         while let reply = receive() {
-            if reply.hasPrefix("SIP/2.0 100") { continue }
+            if reply.hasPrefix("SIP/2.0 1") { continue }
+            if callID != nil, Self.header("Call-ID", in: reply) != callID || Self.header("CSeq", in: reply) != cseq { continue }
             return reply
         }
         return nil

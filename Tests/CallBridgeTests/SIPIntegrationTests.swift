@@ -61,33 +61,10 @@ struct SIPIntegrationTests {
         let port = Self.freeUDPPort()
         let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
         #expect(bridge.waitForOutput("ready", seconds: 30))
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let myPort = UInt16(bigEndian: local.sin_port)
-        func exchange(_ text: String) -> String? {
-            var to = sockaddr_in()
-            to.sin_family = sa_family_t(AF_INET)
-            to.sin_addr.s_addr = inet_addr("127.0.0.1")
-            to.sin_port = UInt16(port).bigEndian
-            let bytes = Array(text.utf8)
-            _ = bytes.withUnsafeBytes { b in withUnsafePointer(to: &to) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, b.baseAddress, b.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } }
-            var buffer = [UInt8](repeating: 0, count: 8192)
-            let n = recv(fd, &buffer, buffer.count, 0)
-            return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
-        }
+        let client = RawSIPClient(bridgePort: port)
+        func exchange(_ text: String) -> String? { client.exchange(text) }
         func request(_ method: String, _ user: String, headers: [String], body: String = "") -> String {
-            let branch = "z9hG4bK" + UUID().uuidString.prefix(8)
-            return "\(method) sip:\(user)@127.0.0.1:\(port) SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(myPort);branch=\(branch);rport\r\n"
-                + headers.map { $0 + "\r\n" }.joined() + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+            client.request(method, user, headers: headers, body: body)
         }
         let base = ["From: <sip:test@127.0.0.1>;tag=t1", "To: <sip:1000@127.0.0.1>", "Call-ID: \(UUID().uuidString)", "Max-Forwards: 70"]
         let missingCallID = request("OPTIONS", "1000", headers: ["From: <sip:test@127.0.0.1>;tag=t1", "To: <sip:1000@127.0.0.1>", "CSeq: 1 OPTIONS"])
@@ -97,9 +74,7 @@ struct SIPIntegrationTests {
         #expect(exchange("\u{1}\u{2}garbage that is not SIP\r\n\r\n") == nil, "no Via: dropped silently")
         let unknown = exchange(request("INVITE", "9999", headers: base + ["CSeq: 1 INVITE", "Content-Type: application/sdp"],
                                        body: "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"))
-        // The 100 Trying comes first, then the final response.
-        var final = unknown
-        if final?.hasPrefix("SIP/2.0 100") == true { final = exchange("") }
+        let final = unknown
         print("unknown space → \(final?.split(separator: "\r\n").first ?? "nothing")")
         #expect(final?.hasPrefix("SIP/2.0 404") == true)
         let bye = exchange(request("BYE", "1000", headers: base + ["CSeq: 2 BYE"]))
@@ -164,10 +139,20 @@ extension SIPIntegrationTests {
             ["From: <sip:tester@127.0.0.1>;tag=me", "To: <sip:1000@127.0.0.1>" + (toTag.map { ";tag=\($0)" } ?? ""), "Call-ID: \(callID)",
              "CSeq: \(cseq) \(method)", "Max-Forwards: 70", "Contact: <sip:tester@127.0.0.1:\(client.port)>"]
         }
+        let firstBranch = "z9hG4bK" + UUID().uuidString.prefix(8)
         let tooShort = client.exchange(client.request("INVITE", "1000", headers: base(1, "INVITE") + [
-            "Supported: timer", "Session-Expires: 30", "Content-Type: application/sdp"], body: RawSIPClient.audioOffer(port: 41_000)))
+            "Supported: timer", "Session-Expires: 30", "Content-Type: application/sdp"], body: RawSIPClient.audioOffer(port: 41_000),
+            branch: firstBranch))
         #expect(tooShort?.hasPrefix("SIP/2.0 422") == true, "below Min-SE: \(tooShort ?? "nothing")")
         #expect(tooShort.flatMap { RawSIPClient.header("Min-SE", in: $0) } == "90")
+        // Timer G: without our ACK the 422 comes again (after T1 = 500 ms); then we ACK it.
+        var again: String?
+        for _ in 0..<3 where again == nil {
+            if let reply = client.receive(), reply.hasPrefix("SIP/2.0 422") { again = reply }
+        }
+        #expect(again != nil, "non-2xx final to an INVITE retransmitted over UDP until ACKed")
+        let toTag422 = again.flatMap { RawSIPClient.header("To", in: $0) }?.components(separatedBy: "tag=").last ?? ""
+        client.send(client.request("ACK", "1000", headers: base(1, "ACK", toTag: toTag422), branch: firstBranch))
 
         let ok = try #require(client.exchange(client.request("INVITE", "1000", headers: base(2, "INVITE") + [
             "Supported: timer", "Session-Expires: 120", "Content-Type: application/sdp"], body: RawSIPClient.audioOffer(port: 41_000))))
