@@ -60,8 +60,13 @@ public final class CallController: Sendable {
     }
     private let legs = Mutex<[Int: LegRecord]>([:])
 
+    /// CMS `loadLimit`: above this busy fraction of the worker a new call would land on, it is
+    /// refused with 503 (the worker is already at its last degradation step).
+    public let loadLimit: Double
+
     public init(engine: MediaEngine, spaces: SpaceDirectory, mediaAddress: String, maximumLegs: Int = 1000,
-                maximumSendHeight: Int = 1080) {
+                maximumSendHeight: Int = 1080, loadLimit: Double = 0.95) {
+        self.loadLimit = loadLimit
         self.maximumSendHeight = maximumSendHeight
         self.engine = engine
         self.spaces = spaces
@@ -97,6 +102,9 @@ public final class CallController: Sendable {
             return .failure(error.sipStatusCode == 488 ? .notAcceptable(error.description) : .serverError(error.description))
         }
         let worker = engine.workerFor(space: space.id)
+        if worker.load >= loadLimit {
+            return .failure(.busy("media worker \(worker.configuration.index) is at \(Int(worker.load * 100)) % load (limit \(Int(loadLimit * 100)) %)"))
+        }
         let leg: MediaLeg
         do { leg = try MediaLeg(Self.legConfiguration(id: legID, space: space, displayName: displayName,
                                                       session: answer.session, host: mediaAddress,

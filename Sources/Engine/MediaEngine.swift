@@ -97,6 +97,10 @@ public final class MediaEngine: Sendable {
 
     public var activeLegs: Int { state.withLock { $0.legCount.reduce(0, +) } }
 
+    /// Mean busy fraction of the workers over their last second (0…1; CMS
+    /// `mediaProcessingLoad` is derived from it).
+    public var load: Double { workers.map(\.load).reduce(0, +) / Double(max(1, workers.count)) }
+
     /// Stops every worker (releasing their legs) and the pump.
     public func shutdown() {
         for worker in workers { worker.send(.stop) }

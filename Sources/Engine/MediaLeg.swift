@@ -77,6 +77,8 @@ public final class MediaLeg: @unchecked Sendable {
 
     func requestKeyframe() { video?.requestKeyframe() }
 
+    func setDegradation(_ level: Int) { video?.setDegradation(level) }
+
     func setLayout(_ layout: LayoutName) { video?.setLayout(layout) }
 
     func setAudioMuted(_ muted: Bool) { audio?.muted = muted }

@@ -1,6 +1,7 @@
 import CSystemShims
 import Glibc
 import MediaCore
+import Synchronization
 
 /// One pinned media thread: it owns an epoll loop, the sockets and codecs of the legs placed
 /// on it, a packet buffer pool and a 5 ms tick. The control plane talks to it only through
@@ -39,6 +40,16 @@ public final class MediaWorker: @unchecked Sendable {
     public private(set) var pinnedCPU: Int?
     public private(set) var ticks = 0
     public private(set) var lateTicks = 0
+    /// Busy fraction of the last 1 s window in basis points (10000 = always busy), published
+    /// for the control plane (CMS `mediaProcessingLoad` derives from it).
+    private let loadBasisPoints = Atomic<Int>(0)
+    public var load: Double { Double(loadBasisPoints.load(ordering: .relaxed)) / 10_000 }
+    private let degradationLevel = Atomic<Int>(0)
+    /// Current degradation level (0 = as negotiated; see `VideoPipeline.setDegradation`).
+    public var degradation: Int { degradationLevel.load(ordering: .relaxed) }
+    private var governor = LoadGovernor()
+    private var busyNanoseconds: Int64 = 0
+    private var windowStartedAt: Int64 = 0
 
     private static let wakeToken: UInt64 = .max
     private static let timerToken: UInt64 = .max - 1
@@ -108,10 +119,12 @@ public final class MediaWorker: @unchecked Sendable {
         try? timer.start(intervalNanoseconds: configuration.tickNanoseconds)
         running = true
         var tokens = [UInt64](repeating: 0, count: 64)
+        windowStartedAt = MediaClock.nowNanoseconds()
         while running {
             let n = tokens.withUnsafeMutableBufferPointer { cb_sys_epoll_wait(epoll, $0.baseAddress, 64, 100) }
             if n < 0 { continue }
             let now = MediaClock.nowNanoseconds()
+            defer { accountBusy(since: now) }
             for i in 0..<Int(n) {
                 let token = tokens[i]
                 switch token {
@@ -132,6 +145,25 @@ public final class MediaWorker: @unchecked Sendable {
         }
         for slot in legs.indices { if let leg = legs[slot] { release(slot: slot, leg: leg) } }
         emit(.stopped(workerIndex: configuration.index))
+    }
+
+    /// Adds the time since `start` to this window's busy time; once a second, publishes the
+    /// load and lets the governor move the degradation level (applied to every leg here).
+    private func accountBusy(since start: Int64) {
+        let end = MediaClock.nowNanoseconds()
+        busyNanoseconds += end - start
+        let window = end - windowStartedAt
+        guard window >= 1_000_000_000 else { return }
+        let fraction = Double(busyNanoseconds) / Double(window)
+        loadBasisPoints.store(Int(fraction * 10_000), ordering: .relaxed)
+        busyNanoseconds = 0
+        windowStartedAt = end
+        let before = governor.level
+        governor.observe(load: fraction)
+        guard governor.level != before else { return }
+        degradationLevel.store(governor.level, ordering: .relaxed)
+        for leg in legs { leg?.setDegradation(governor.level) }
+        emit(.degradationChanged(workerIndex: configuration.index, level: governor.level, load: fraction))
     }
 
     private func drainCommands() {
@@ -174,6 +206,7 @@ public final class MediaWorker: @unchecked Sendable {
             }
         }
         legs[slot] = leg
+        leg.setDegradation(governor.level)
         var room: Room?
         if let spaceID = leg.configuration.spaceID {
             room = rooms.first { $0.id == spaceID } ?? { let r = Room(id: spaceID); rooms.append(r); return r }()
@@ -194,5 +227,36 @@ public final class MediaWorker: @unchecked Sendable {
         let stats = leg.statistics
         leg.detached()
         return stats
+    }
+}
+
+/// Decides the degradation level from the worker's busy fraction, once a second. Steps up
+/// at once when the worker is nearly saturated (its frame deadlines are slipping); steps down
+/// only after three calm seconds, and only when the load would still fit after undoing that
+/// step (15 → 30 fps doubles the encode work; a size step up costs about 2.25×), so levels
+/// do not flap.
+struct LoadGovernor {
+    static let maximumLevel = 3
+    static let raiseAbove = 0.85
+    /// Restore level L → L-1 only below this load (index L-1).
+    static let restoreBelow = [0.35, 0.3, 0.5]
+    private(set) var level = 0
+    private var calmWindows = 0
+
+    mutating func observe(load: Double) {
+        if load > Self.raiseAbove {
+            calmWindows = 0
+            if level < Self.maximumLevel { level += 1 }
+            return
+        }
+        guard level > 0, load < Self.restoreBelow[level - 1] else {
+            calmWindows = 0
+            return
+        }
+        calmWindows += 1
+        if calmWindows >= 3 {
+            level -= 1
+            calmWindows = 0
+        }
     }
 }

@@ -16,9 +16,14 @@ final class VideoPipeline {
     let latestPicture = VideoFrame()
     private(set) var hasPicture = false
 
-    private let encoder: H264Encoder?
+    private var encoder: H264Encoder?
     private var packetizer: H264Packetizer
-    private let canvas: Canvas?
+    private var canvas: Canvas?
+    /// The encoder settings as negotiated; degradation derives smaller ones from them.
+    private let fullEncoderConfiguration: H264EncoderConfiguration
+    private(set) var degradation = 0
+    /// Send every n-th frame slot (2 under load: 30 → 15 fps).
+    private var frameDivisor: Int64 = 1
     private let scaler = Scaler()
     private let synthetic: SyntheticVideoSource?
     private let history = RetransmissionHistory()
@@ -44,6 +49,7 @@ final class VideoPipeline {
         if configuration.packetizationMode == .singleNAL && encoderConfiguration.maximumSliceBytes == nil {
             encoderConfiguration.maximumSliceBytes = configuration.maximumPayloadSize
         }
+        fullEncoderConfiguration = encoderConfiguration
         if configuration.source == .none {
             encoder = nil
             canvas = nil
@@ -172,7 +178,7 @@ final class VideoPipeline {
             }
             if now >= nextFrameAt {
                 sendFrame(now: now)
-                nextFrameAt += frameInterval
+                nextFrameAt += frameInterval * frameDivisor
                 // Far behind (the worker stalled): skip frames rather than burst them.
                 if now - nextFrameAt > 4 * frameInterval { nextFrameAt = now + frameInterval }
             }
@@ -197,6 +203,42 @@ final class VideoPipeline {
     }
 
     // MARK: Send
+
+    /// Graceful degradation under worker overload (issue [bridge] §8), by level:
+    /// 1 halves the frame rate (30 → 15 fps), 2 also steps the picture down one size
+    /// (1080p → 720p → 480p), 3 also switches x264 to ultrafast. Level 0 restores the
+    /// negotiated settings. A new encoder (on size or preset change) starts with an IDR;
+    /// receivers see a new SPS and go on without a freeze.
+    func setDegradation(_ level: Int) {
+        // The synthetic source renders at its own fixed size: it keeps its encoder.
+        guard level != degradation, encoder != nil, synthetic == nil else { return }
+        degradation = level
+        frameDivisor = level >= 1 ? 2 : 1
+        var target = fullEncoderConfiguration
+        if level >= 2 {
+            let (w, h) = Self.oneStepDown(width: target.width, height: target.height)
+            target = H264EncoderConfiguration(width: w, height: h, framesPerSecond: target.framesPerSecond,
+                                              vbvBufferSeconds: target.vbvBufferSeconds, preset: target.preset,
+                                              keyframeInterval: target.keyframeInterval, maximumSliceBytes: target.maximumSliceBytes)
+        }
+        if level >= 3 { target.preset = .ultrafast }
+        guard let current = encoder?.configuration, current.width != target.width || current.height != target.height
+                || current.preset != target.preset else { return }
+        guard let newEncoder = try? H264Encoder(target), let newCanvas = try? Canvas(width: target.width, height: target.height) else { return }
+        newCanvas.fill(.black)
+        if case .solid(let r, let g, let b, _) = configuration.source { newCanvas.fill(YUVColor(red: r, green: g, blue: b)) }
+        encoder = newEncoder
+        canvas = newCanvas
+        cachedPaneKey.count = -1
+        lastForcedKeyframeAt = .min / 2
+    }
+
+    /// 1080p → 720p → 480p; 480p and smaller stay (below that a picture stops being useful).
+    static func oneStepDown(width: Int, height: Int) -> (Int, Int) {
+        if height > 720 { return (1280, 720) }
+        if height > 480 { return (848, 480) }
+        return (width, height)
+    }
 
     /// An IDR at the next frame (still at most one per 500 ms).
     func requestKeyframe() { keyframePending = true }

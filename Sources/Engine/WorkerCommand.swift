@@ -27,6 +27,8 @@ public enum WorkerEvent: Sendable {
     case attachFailed(legID: Int, reason: String)
     case detached(legID: Int, statistics: MediaLegStatistics)
     case updateFailed(legID: Int, reason: String)
+    /// The worker's load made it change how much video work its legs do.
+    case degradationChanged(workerIndex: Int, level: Int, load: Double)
     case statistics(legID: Int, MediaLegStatistics)
     case stopped(workerIndex: Int)
 }

@@ -28,6 +28,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Maximum simultaneous call legs; beyond it INVITEs get 503 with Retry-After.")
     var maximumLegs: Int = 200
 
+    @Option(help: "Refuse new calls (503) when their media worker is busier than this percentage (CMS loadLimit).")
+    var loadLimit: Int = 95
+
     @Option(help: "Call this SIP URI into a space once started (repeatable; until the admin API does it).")
     var dialOut: [String] = []
 
@@ -39,6 +42,7 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        guard (1...100).contains(loadLimit) else { throw ValidationError("--load-limit must be 1…100 (percent)") }
         guard maximumLegs > 0 else { throw ValidationError("--maximum-legs must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         guard Self.parseHostPort(sipListen) != nil else { throw ValidationError("--sip-listen must be host:port, e.g. 127.0.0.1:5060") }
@@ -76,13 +80,19 @@ struct ServeCommand: ParsableCommand {
 
         let spaces = try SpaceDirectory.load(path: "\(dataPath)/spaces.json")
         let engine = try MediaEngine(workerCount: workers)
-        let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs)
+        let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs,
+                                        loadLimit: Double(loadLimit) / 100)
         let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", hosts: [host, "localhost"])
         let serverBox = ServerBox()
         let transports = SIPTransportLayer { inbound, connection in serverBox.server?.handle(inbound, connection) }
         let udpPort = try transports.bindUDPBlocking(host: host, port: requestedPort)
         // With port 0 the TCP listener takes the UDP port's number when it can.
         let tcpPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? udpPort : requestedPort)
+        engine.onEvent { _, event in
+            if case .degradationChanged(let index, let level, let load) = event {
+                logger.notice("media worker \(index) at \(Int(load * 100)) % load: degradation level \(level)")
+            }
+        }
         let tlsPort = try transports.bindStreamBlocking(host: host, port: requestedPort == 0 ? 0 : requestedPort + 1, tls: identity)
         let server = SIPServer(controller: controller, advertised: .init(host: host, udpPort: udpPort, tcpPort: tcpPort, tlsPort: tlsPort),
                                eventLoop: transports.eventLoop)
