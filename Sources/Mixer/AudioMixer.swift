@@ -1,5 +1,5 @@
 /// Mix-minus for one space, every 20 ms: each participant hears the sum of the loudest
-/// `maximumSpeakers` others, soft-limited so the sum never clips. Computed once per tick:
+/// `maximumSpeakers` others, gain-limited so the sum never clips. Computed once per tick:
 /// the sum of the selected speakers, then each listener gets `sum − own` (their own voice
 /// only if they were selected). Listeners who are not speakers all hear the same mix.
 public final class AudioMixer {
@@ -7,6 +7,10 @@ public final class AudioMixer {
     public let maximumSpeakers: Int
     private var sum: [Int32]
     private var selected: [Int] = []
+    /// Each listener's limiter gain at the end of its last frame.
+    private var gains: [Double] = []
+    /// Peak a listener's mix may reach before the limiter turns it down: -1 dBFS.
+    static let ceiling = 29_204.0
 
     public init(samplesPerFrame: Int = 960, maximumSpeakers: Int = 4) {
         self.samplesPerFrame = samplesPerFrame
@@ -47,19 +51,40 @@ public final class AudioMixer {
     public func isSelected(_ index: Int) -> Bool { selected.contains(index) }
 
     /// Writes what participant `index` hears: the mix without their own voice, limited.
+    ///
+    /// The limiter is a gain, not a curve: per frame it finds the gain that keeps the peak
+    /// under the ceiling, falls to it at once (ramped across the frame) and recovers slowly
+    /// (about 200 ms). A per-sample curve (soft clipper) on two loud voices creates
+    /// intermodulation products, e.g. 2·880 − 1320 = 440 Hz: a listener would hear a ghost
+    /// of its own 440 Hz tone. The soft knee below only catches the first frame of an onset.
     public func output(for index: Int, own: UnsafeBufferPointer<Int16>?, into out: UnsafeMutableBufferPointer<Int16>) {
         let subtract = isSelected(index) ? own : nil
-        for i in 0..<min(out.count, sum.count) {
+        let n = min(out.count, sum.count)
+        var peak: Int32 = 0
+        for i in 0..<n {
             var value = sum[i]
             if let subtract, i < subtract.count { value -= Int32(subtract[i]) }
-            out[i] = Self.softLimit(value)
+            peak = max(peak, abs(value))
+        }
+        while gains.count <= index { gains.append(1) }   // a new listener: grows once
+        let previous = gains[index]
+        let needed = Double(peak) > Self.ceiling ? Self.ceiling / Double(peak) : 1
+        let next = needed < previous ? needed : min(needed, previous + (1 - previous) * 0.1)
+        gains[index] = next
+        let step = n > 0 ? (next - previous) / Double(n) : 0
+        for i in 0..<n {
+            var value = sum[i]
+            if let subtract, i < subtract.count { value -= Int32(subtract[i]) }
+            let gain = previous + step * Double(i + 1)
+            out[i] = Self.softLimit(Int32((Double(value) * gain).rounded()))
         }
     }
 
-    /// Linear up to ~-6 dBFS, then a smooth knee that approaches but never passes full scale.
+    /// Linear up to the ceiling, then a smooth knee that approaches but never passes full
+    /// scale (only reached while the gain is still falling on an onset).
     @inline(__always)
     static func softLimit(_ value: Int32) -> Int16 {
-        let threshold: Int32 = 16_384
+        let threshold = Int32(ceiling)
         let magnitude = abs(value)
         if magnitude <= threshold { return Int16(value) }
         let excess = Double(magnitude - threshold)

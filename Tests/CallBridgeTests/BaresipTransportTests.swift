@@ -114,3 +114,50 @@ struct BaresipTransportTests {
         #expect(bridge.output.contains("sent BYE for leg 1"), "bridge hangs up the call it placed: \(bridge.output.suffix(400))")
     }
 }
+
+@Suite("Three baresip participants in one space (real binary)", .serialized)
+struct ThreeBaresipTests {
+    /// red, green, blue dial space 1000 (allEqual) in that order. Each one's received picture
+    /// has the two others in the two panes, in join order, and not itself; each hears the two
+    /// other tones (440/880/1320 Hz) and not its own.
+    @Test func threeParticipantsSeeAndHearExactlyTheOtherTwo() throws {
+        let port = SIPIntegrationTests.freeUDPPort()
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
+        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let specs: [(name: String, tone: Int, rgb: (Int, Int, Int))] = [("red", 440, (255, 0, 0)), ("green", 880, (0, 128, 0)), ("blue", 1320, (0, 0, 255))]
+        let peers = try specs.map { try BaresipPeer(name: $0.name, color: $0.name, toneHz: $0.tone, in: bridge.directory,
+                                                    account: ";audio_codecs=opus/48000/2") }
+        defer { peers.forEach { $0.stop() } }
+        for (i, peer) in peers.enumerated() {
+            try peer.dial("sip:1000@127.0.0.1:\(port)", seconds: 60)
+            #expect(bridge.waitForOutput("joined leg \(i + 1)", seconds: 20), "\(peer.name) joined: \(bridge.output.suffix(400))")
+        }
+        usleep(6_000_000)
+        func close(_ pixel: (r: Int, g: Int, b: Int, width: Int, height: Int), _ rgb: (Int, Int, Int)) -> Bool {
+            abs(pixel.r - rgb.0) < 70 && abs(pixel.g - rgb.1) < 70 && abs(pixel.b - rgb.2) < 70
+        }
+        for (i, peer) in peers.enumerated() {
+            let snapshot = try peer.snapshotReceived()
+            let left = try BaresipPeer.pixel(of: snapshot, atFractionX: 0.25, y: 0.5)
+            let right = try BaresipPeer.pixel(of: snapshot, atFractionX: 0.75, y: 0.5)
+            let others = specs.indices.filter { $0 != i }
+            print("\(peer.name) sees left \(left), right \(right)")
+            #expect(close(left, specs[others[0]].rgb), "\(peer.name): left pane is \(specs[others[0]].name)")
+            #expect(close(right, specs[others[1]].rgb), "\(peer.name): right pane is \(specs[others[1]].name)")
+            #expect(!close(left, specs[i].rgb) && !close(right, specs[i].rgb), "\(peer.name) does not see itself")
+        }
+        for (i, peer) in peers.enumerated() {
+            let audio = try peer.receivedAudio()
+            let tail = Array(audio.samples.suffix(2 * audio.sampleRate))
+            guard tail.count >= audio.sampleRate else { Issue.record("\(peer.name): recording too short"); continue }
+            for (j, other) in specs.enumerated() {
+                let level = ToneAnalysis.level(of: Double(other.tone), in: tail, sampleRate: audio.sampleRate)
+                print("\(peer.name) hears \(other.tone) Hz at \(Int(level)) dBFS")
+                if i == j { #expect(level < -40, "\(peer.name) must not hear itself") }
+                else { #expect(level > -35, "\(peer.name) hears \(other.name)") }
+            }
+        }
+        kill(bridge.process.processIdentifier, SIGTERM)
+        #expect(bridge.waitForExit(seconds: 15) == 0)
+    }
+}

@@ -59,9 +59,10 @@ struct CompositorTests {
     @Test func mixMinusLeavesOutOwnVoiceAndNeverClips() throws {
         // Three participants with tones; each output must contain the other two and not itself.
         let tones = [440.0, 880.0, 1320.0]
-        // Amplitudes small enough that the sum of two stays linear (the limiter's distortion
-        // would create 1320 − 880 = 440 Hz intermodulation and mask the check).
-        var generators = tones.map { ToneGenerator(frequency: $0, sampleRate: 48_000, amplitude: 0.25) }
+        // Loud enough that any two together pass full scale: the limiter must turn them down
+        // without intermodulation (2·880 − 1320 = 440 Hz would be a ghost of participant 0's
+        // own tone in what it hears).
+        var generators = tones.map { ToneGenerator(frequency: $0, sampleRate: 48_000, amplitude: 0.7) }
         let mixer = AudioMixer(samplesPerFrame: 960, maximumSpeakers: 4)
         var heard = [[Int16]](repeating: [], count: 3)
         for _ in 0..<20 {
@@ -78,8 +79,10 @@ struct CompositorTests {
             } } }
         }
         for i in 0..<3 {
+            #expect(heard[i].allSatisfy { abs(Int($0)) < Int(Int16.max) }, "no clipping")
+            let settled = Array(heard[i].suffix(960 * 10))   // after the limiter's first frames
             for (j, tone) in tones.enumerated() {
-                let level = ToneAnalysis.level(of: tone, in: heard[i], sampleRate: 48_000)
+                let level = ToneAnalysis.level(of: tone, in: settled, sampleRate: 48_000)
                 if j == i { #expect(level < -40, "participant \(i) must not hear itself (\(level) dB)") }
                 else { #expect(level > -20, "participant \(i) hears \(tone) Hz (\(level) dB)") }
             }
@@ -96,7 +99,7 @@ struct CompositorTests {
             out.withUnsafeMutableBufferPointer { mixer.output(for: 0, own: a, into: $0) }
             #expect(out[0] > 25_000 && out[0] < Int16.max, "60000 limited below full scale, sign kept: \(out)")
             #expect(out[1] < -25_000 && out[1] > Int16.min)
-            #expect(out[2] > 20_000 && out[2] < out[0])
+            #expect(out[2] > 15_000 && out[2] < out[0], "proportions kept: \(out)")
         } } }
     }
 
