@@ -37,14 +37,18 @@ let package = Package(
         .systemLibrary(
             name: "CSRTP", path: "CModules/CSRTP", pkgConfig: "libsrtp2",
             providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "CModules/COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .target(name: "CSystemShims"),
 
         .target(name: "MediaCore", dependencies: ["CSystemShims"]),
         .target(name: "Codecs", dependencies: ["MediaCore", "CFFmpeg", "COpus"]),
         // RTP/RTCP wire formats, payload formats (RFC 6184, 7587, 3551, 4733), jitter buffers.
         .target(name: "RTP", dependencies: ["MediaCore"]),
-        // SRTP/SRTCP over libsrtp2 and SDES key material (RFC 3711, RFC 4568).
-        .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP"]),
+        // SRTP/SRTCP (RFC 3711): AES-CM suites on our transform over OpenSSL libcrypto, GCM on
+        // libsrtp2; SDES key material (RFC 4568).
+        .target(name: "SRTP", dependencies: ["MediaCore", "CSRTP", "COpenSSL"]),
         // SDP model and offer/answer (RFC 8866, RFC 3264, RFC 6184 §8, RFC 7587, RFC 4568).
         .target(name: "SDP", dependencies: ["MediaCore", "SRTP"]),
         // SIP messages, URIs and headers (RFC 3261); transports and transactions to come.

@@ -1,18 +1,22 @@
 import CSRTP
 import MediaCore
 
-/// One libsrtp2 context protecting or unprotecting one direction of one transport: RTP and
-/// its RTCP, any number of SSRCs (a wildcard SSRC policy; libsrtp2 clones per-SSRC state the
-/// first time it sees an SSRC — a C allocation once per stream, after authentication on the
-/// inbound side, so forged SSRCs cost nothing).
+/// One SRTP crypto context protecting or unprotecting one direction of one transport: RTP and
+/// its RTCP, any number of SSRCs (wildcard SSRC; per-SSRC state is made the first time an SSRC
+/// is seen — one allocation per stream, after authentication on the inbound side, so forged
+/// SSRCs cost nothing).
 ///
-/// Work happens in place in the caller's buffer and nothing is allocated per packet. Failed
-/// packets are values (`SRTPUnprotectResult.dropped`) and are counted here per reason.
+/// Backends, chosen per suite: the AES-CM suites run on our own RFC 3711 transform over
+/// OpenSSL libcrypto (`SRTPTransform`, allocation-free per packet); GCM stays on libsrtp2,
+/// whose Debian build goes through NSS and allocates per packet.
 ///
-/// Threads: a session belongs to one media worker. It is deliberately not `Sendable`:
-/// libsrtp2 keeps replay windows and the stream list unsynchronised. Make it on the control
-/// thread, transfer it once to the worker (Swift 6 region transfer, e.g. a `sending`
-/// parameter), and use it only there from then on.
+/// Work happens in place in the caller's buffer. Failed packets are values
+/// (`SRTPUnprotectResult.dropped`) and are counted here per reason.
+///
+/// Threads: a session belongs to one media worker. It is deliberately not `Sendable`: replay
+/// windows and the stream list are unsynchronised. Make it on the control thread, transfer it
+/// once to the worker (Swift 6 region transfer, e.g. a `sending` parameter), and use it only
+/// there from then on.
 public final class SRTPSession {
     public enum Direction: Sendable {
         /// Unprotects what peers send (libsrtp2 `ssrc_any_inbound`).
@@ -21,14 +25,14 @@ public final class SRTPSession {
         case outbound
     }
 
-    /// Free bytes a buffer must have after the packet for `protectRTP`/`protectRTCP`.
-    /// libsrtp2 documents that protect may write `SRTP_MAX_TRAILER_LEN` (a 16-byte tag plus a
+    /// Free bytes a buffer must have after the packet for `protectRTP`/`protectRTCP`, for every
+    /// suite alike. libsrtp2 documents that protect may write `SRTP_MAX_TRAILER_LEN` (a 16-byte tag plus a
     /// 128-byte MKI) and 4 more for the SRTCP index, and takes no capacity argument, so we
     /// require its worst case. What is actually appended is `suite.rtpTrailerLength` /
     /// `suite.rtcpTrailerLength` (at most 20 bytes).
     public static let maximumTrailerBytes = 16 + 128 + 4
 
-    /// Replay window in packets for SRTP and libsrtp2's fixed 128 for SRTCP.
+    /// Replay window in packets for SRTP (both backends); SRTCP keeps 128 (libsrtp2's fixed size).
     public static var replayWindow: Int { LibSRTP.replayWindow }
 
     public let suite: SRTPSuite
@@ -43,24 +47,35 @@ public final class SRTPSession {
     /// Protect calls that returned nil (no room for the trailer, malformed header, key expired).
     public private(set) var protectFailures = 0
 
-    private let context: OpaquePointer
+    private enum Backend {
+        case transform(SRTPTransform)
+        case libSRTP(OpaquePointer)
+    }
+
+    private let backend: Backend
 
     /// Outbound sessions accept re-protecting an index already sent, so a NACK answer can
     /// resend the same packet under the same sequence number (see `LibSRTP.createContext`);
     /// inbound sessions keep a 1024-packet replay window and reject repeats.
     public init(keyingMaterial: SRTPKeyingMaterial, direction: Direction) throws(SRTPError) {
-        guard LibSRTP.initStatus == 0 else { throw .library(status: LibSRTP.initStatus, operation: "srtp_init") }
-        guard keyingMaterial.suite.isSupported else { throw .suiteUnsupported(keyingMaterial.suite) }
-        switch LibSRTP.createContext(suite: keyingMaterial.suite, keyAndSalt: keyingMaterial.keyAndSalt,
-                                     outbound: direction == .outbound) {
-        case .success(let context): self.context = context
-        case .failure(let error): throw error
+        if SRTPTransform.handles(keyingMaterial.suite) {
+            backend = .transform(try SRTPTransform(keyingMaterial: keyingMaterial))
+        } else {
+            guard LibSRTP.initStatus == 0 else { throw .library(status: LibSRTP.initStatus, operation: "srtp_init") }
+            guard keyingMaterial.suite.isSupported else { throw .suiteUnsupported(keyingMaterial.suite) }
+            switch LibSRTP.createContext(suite: keyingMaterial.suite, keyAndSalt: keyingMaterial.keyAndSalt,
+                                         outbound: direction == .outbound) {
+            case .success(let context): backend = .libSRTP(context)
+            case .failure(let error): throw error
+            }
         }
         suite = keyingMaterial.suite
         self.direction = direction
     }
 
-    deinit { srtp_dealloc(context) }
+    deinit {
+        if case .libSRTP(let context) = backend { srtp_dealloc(context) }
+    }
 
     // MARK: - RTP
 
@@ -74,13 +89,20 @@ public final class SRTPSession {
             protectFailures += 1
             return nil
         }
-        var newLength = Int32(length)
-        guard srtp_protect(context, base, &newLength) == srtp_err_status_ok else {
+        let newLength: Int?
+        switch backend {
+        case .transform(let transform):
+            newLength = transform.protectRTP(base, length: length)
+        case .libSRTP(let context):
+            var length32 = Int32(length)
+            newLength = srtp_protect(context, base, &length32) == srtp_err_status_ok ? Int(length32) : nil
+        }
+        guard let newLength else {
             protectFailures += 1
             return nil
         }
         rtpPacketsProtected += 1
-        return Int(newLength)
+        return newLength
     }
 
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in
@@ -90,11 +112,18 @@ public final class SRTPSession {
         guard let base = buffer.baseAddress, length >= 0, length <= buffer.count, length <= Int(Int32.max) else {
             return drop(.srtpOtherError)
         }
-        var newLength = Int32(length)
-        let status = srtp_unprotect(context, base, &newLength)
-        guard status == srtp_err_status_ok else { return drop(Self.reason(for: status)) }
+        let result: SRTPUnprotectResult
+        switch backend {
+        case .transform(let transform):
+            result = transform.unprotectRTP(base, length: length)
+        case .libSRTP(let context):
+            var length32 = Int32(length)
+            let status = srtp_unprotect(context, base, &length32)
+            result = status == srtp_err_status_ok ? .ok(length: Int(length32)) : .dropped(Self.reason(for: status))
+        }
+        if case .dropped(let reason) = result { return drop(reason) }
         rtpPacketsUnprotected += 1
-        return .ok(length: Int(newLength))
+        return result
     }
 
     // MARK: - RTCP
@@ -108,13 +137,20 @@ public final class SRTPSession {
             protectFailures += 1
             return nil
         }
-        var newLength = Int32(length)
-        guard srtp_protect_rtcp(context, base, &newLength) == srtp_err_status_ok else {
+        let newLength: Int?
+        switch backend {
+        case .transform(let transform):
+            newLength = transform.protectRTCP(base, length: length)
+        case .libSRTP(let context):
+            var length32 = Int32(length)
+            newLength = srtp_protect_rtcp(context, base, &length32) == srtp_err_status_ok ? Int(length32) : nil
+        }
+        guard let newLength else {
             protectFailures += 1
             return nil
         }
         rtcpPacketsProtected += 1
-        return Int(newLength)
+        return newLength
     }
 
     /// As `unprotectRTP`, for SRTCP.
@@ -123,11 +159,18 @@ public final class SRTPSession {
         guard let base = buffer.baseAddress, length >= 0, length <= buffer.count, length <= Int(Int32.max) else {
             return drop(.srtpOtherError)
         }
-        var newLength = Int32(length)
-        let status = srtp_unprotect_rtcp(context, base, &newLength)
-        guard status == srtp_err_status_ok else { return drop(Self.reason(for: status)) }
+        let result: SRTPUnprotectResult
+        switch backend {
+        case .transform(let transform):
+            result = transform.unprotectRTCP(base, length: length)
+        case .libSRTP(let context):
+            var length32 = Int32(length)
+            let status = srtp_unprotect_rtcp(context, base, &length32)
+            result = status == srtp_err_status_ok ? .ok(length: Int(length32)) : .dropped(Self.reason(for: status))
+        }
+        if case .dropped(let reason) = result { return drop(reason) }
         rtcpPacketsUnprotected += 1
-        return .ok(length: Int(newLength))
+        return result
     }
 
     // MARK: - Drops

@@ -1,6 +1,7 @@
 /// An SRTP crypto suite, named as SDES (RFC 4568 §6.2, RFC 7714 §12) names it. The lengths
-/// here are what the wire and the SDP key parameter carry; libsrtp2 is told the same through
-/// its crypto policies in `LibSRTP`.
+/// here are what the wire and the SDP key parameter carry; our AES-CM transform
+/// (`SRTPTransform`) uses them, and libsrtp2 is told the same through its crypto policies in
+/// `LibSRTP`.
 public enum SRTPSuite: String, CaseIterable, Sendable, CustomStringConvertible {
     /// AES-128 counter mode, HMAC-SHA1 with an 80-bit tag (RFC 4568 §6.2.1, RFC 3711 default).
     case aesCM128HMACSHA1_80 = "AES_CM_128_HMAC_SHA1_80"
@@ -59,7 +60,8 @@ public enum SRTPSuite: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the libsrtp2 this process linked can create a session with this suite. GCM
-    /// needs libsrtp2 built with a crypto backend (OpenSSL, NSS, mbedTLS); probed once.
-    public var isSupported: Bool { LibSRTP.supportedSuites.contains(self) }
+    /// Whether a session can be created with this suite: always for the AES-CM suites (our own
+    /// transform over OpenSSL libcrypto); for GCM, whether the libsrtp2 this process linked has
+    /// a crypto backend (OpenSSL, NSS, mbedTLS) for it, probed once.
+    public var isSupported: Bool { SRTPTransform.handles(self) || LibSRTP.supportedSuites.contains(self) }
 }
