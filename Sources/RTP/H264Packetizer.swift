@@ -70,29 +70,33 @@ public struct H264Packetizer: Sendable {
         var pending: Range<Int>?
         var oversized = 0
         let mode = self.mode, maximum = maximumPayloadSize
-        func emit(_ nal: Range<Int>, last: Bool) {
-            if nal.count <= maximum {
-                body(H264Payload(kind: .single, nal: nal, fragment: nal, isLastOfAccessUnit: last))
-                return
-            }
-            guard mode == .nonInterleaved else { oversized += 1; return }
-            var offset = nal.lowerBound + 1
-            let chunk = maximum - 2
-            while offset < nal.upperBound {
-                let end = min(offset + chunk, nal.upperBound)
-                body(H264Payload(kind: .fragment(start: offset == nal.lowerBound + 1, end: end == nal.upperBound),
-                                 nal: nal, fragment: offset..<end, isLastOfAccessUnit: last && end == nal.upperBound))
-                offset = end
-            }
-        }
+        // A static helper rather than a nested function: a nested function capturing the
+        // mutable locals made Swift box them on the heap, one allocation per access unit.
         AnnexB.forEachNALUnit(in: accessUnit) { nal in
             guard let start = nal.baseAddress, nal.count > 0 else { return true }
             let range = (start - base)..<(start - base + nal.count)
-            if let previous = pending { emit(previous, last: false) }
+            if let previous = pending { Self.emit(previous, last: false, mode: mode, maximum: maximum, oversized: &oversized, body) }
             pending = range
             return true
         }
-        if let last = pending { emit(last, last: true) }
+        if let last = pending { Self.emit(last, last: true, mode: mode, maximum: maximum, oversized: &oversized, body) }
         oversizedNALUnits += oversized
+    }
+
+    private static func emit(_ nal: Range<Int>, last: Bool, mode: H264PacketizationMode, maximum: Int, oversized: inout Int,
+                             _ body: (H264Payload) -> Void) {
+        if nal.count <= maximum {
+            body(H264Payload(kind: .single, nal: nal, fragment: nal, isLastOfAccessUnit: last))
+            return
+        }
+        guard mode == .nonInterleaved else { oversized += 1; return }
+        var offset = nal.lowerBound + 1
+        let chunk = maximum - 2
+        while offset < nal.upperBound {
+            let end = min(offset + chunk, nal.upperBound)
+            body(H264Payload(kind: .fragment(start: offset == nal.lowerBound + 1, end: end == nal.upperBound),
+                             nal: nal, fragment: offset..<end, isLastOfAccessUnit: last && end == nal.upperBound))
+            offset = end
+        }
     }
 }
