@@ -189,6 +189,7 @@ public final class MediaWorker: @unchecked Sendable {
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setAudioMuted(muted)
             case .reportStatistics:
                 for leg in legs { if let leg { emit(.statistics(legID: leg.id, leg.statistics)) } }
+                for room in rooms { emit(.roomStatistics(spaceID: room.id, views: room.views.count, encodes: room.totalEncodes)) }
             case .stop:
                 running = false
             }

@@ -11,9 +11,18 @@ final class Room {
     private(set) var legs: [MediaLeg] = []
     private let mixer = AudioMixer(samplesPerFrame: 960, maximumSpeakers: 4)
     private var nextAudioAt: Int64 = 0
+    private var lastCollection: Int64 = 0
+    var nextVideoAt: Int64 = 0
     let speakerDetector = ActiveSpeakerDetector()
     /// Bumped whenever membership or the speaker changes, so legs recompose and send an IDR.
     private(set) var generation = 0
+    /// Composed and encoded pictures, shared by legs that see the same thing (`SharedView`).
+    var views: [SharedView] = []
+    var paneCounts: [(layout: LayoutName, sources: Int, panes: Int)] = []
+    /// Pictures encoded by this room's views since it began (a leg sending a frame is not an
+    /// encode: legs on one view share it).
+    var totalEncodes: Int { retiredEncodes + views.reduce(0) { $0 + $1.encodes } }
+    var retiredEncodes = 0
 
     init(id: Int) {
         self.id = id
@@ -34,6 +43,11 @@ final class Room {
     var isEmpty: Bool { legs.isEmpty }
 
     func tick(now: Int64) {
+        if now - lastCollection > 1_000_000_000 {
+            collectViews(now: now)
+            lastCollection = now
+        }
+        videoTick(now: now)
         if nextAudioAt == 0 { nextAudioAt = now }
         guard now >= nextAudioAt else { return }
         nextAudioAt += 20_000_000

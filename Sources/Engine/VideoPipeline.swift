@@ -23,7 +23,12 @@ final class VideoPipeline {
     private let fullEncoderConfiguration: H264EncoderConfiguration
     private(set) var degradation = 0
     /// Send every n-th frame slot (2 under load: 30 → 15 fps).
-    private var frameDivisor: Int64 = 1
+    private(set) var frameDivisor: Int64 = 1
+    /// The encoder settings in force (negotiated, then degraded).
+    private(set) var currentEncoderConfiguration: H264EncoderConfiguration
+    /// The room view this leg is sent, and whether it still waits for that view's next IDR.
+    private var currentView: SharedView?
+    private var awaitingKeyframe = true
     private let scaler = Scaler()
     private let synthetic: SyntheticVideoSource?
     private let history = RetransmissionHistory()
@@ -50,7 +55,9 @@ final class VideoPipeline {
             encoderConfiguration.maximumSliceBytes = configuration.maximumPayloadSize
         }
         fullEncoderConfiguration = encoderConfiguration
-        if configuration.source == .none {
+        currentEncoderConfiguration = encoderConfiguration
+        if configuration.source == .none || configuration.source == .conference {
+            // A conference leg's picture comes from its room's shared views (`SharedView`).
             encoder = nil
             canvas = nil
             synthetic = nil
@@ -128,10 +135,6 @@ final class VideoPipeline {
     /// The leg's space when its source is `.conference` (set by the worker on attach).
     weak var room: Room?
     weak var leg: MediaLeg?
-    private let compositor = Compositor()
-    private var composedGeneration = -1
-    private var cachedPanes: [Pane] = []
-    private var cachedPaneKey = (layout: LayoutName.allEqual, count: -1)
     var layout: LayoutName
 
     // MARK: Tick
@@ -171,7 +174,7 @@ final class VideoPipeline {
             stream.counters.keyframeRequestsSent += 1
         }
 
-        if encoder != nil {
+        if encoder != nil && configuration.source != .conference {
             if startedAt == 0 {
                 startedAt = now
                 nextFrameAt = now
@@ -211,7 +214,7 @@ final class VideoPipeline {
     /// receivers see a new SPS and go on without a freeze.
     func setDegradation(_ level: Int) {
         // The synthetic source renders at its own fixed size: it keeps its encoder.
-        guard level != degradation, encoder != nil, synthetic == nil else { return }
+        guard level != degradation, encoder != nil || configuration.source == .conference, synthetic == nil else { return }
         degradation = level
         frameDivisor = level >= 1 ? 2 : 1
         var target = fullEncoderConfiguration
@@ -222,6 +225,9 @@ final class VideoPipeline {
                                               keyframeInterval: target.keyframeInterval, maximumSliceBytes: target.maximumSliceBytes)
         }
         if level >= 3 { target.preset = .ultrafast }
+        currentEncoderConfiguration = target
+        // Conference legs: the new settings select (or make) another shared view.
+        guard configuration.source != .conference else { return }
         guard let current = encoder?.configuration, current.width != target.width || current.height != target.height
                 || current.preset != target.preset else { return }
         guard let newEncoder = try? H264Encoder(target), let newCanvas = try? Canvas(width: target.width, height: target.height) else { return }
@@ -229,7 +235,6 @@ final class VideoPipeline {
         if case .solid(let r, let g, let b, _) = configuration.source { newCanvas.fill(YUVColor(red: r, green: g, blue: b)) }
         encoder = newEncoder
         canvas = newCanvas
-        cachedPaneKey.count = -1
         lastForcedKeyframeAt = .min / 2
     }
 
@@ -241,23 +246,61 @@ final class VideoPipeline {
     }
 
     /// An IDR at the next frame (still at most one per 500 ms).
-    func requestKeyframe() { keyframePending = true }
+    func requestKeyframe() {
+        keyframePending = true
+        currentView?.requestKeyframe()
+    }
 
+    /// A new layout selects another shared view; the leg waits for that view's IDR
+    /// (issue: layout change → IDR for that leg).
     func setLayout(_ newLayout: LayoutName) {
         guard newLayout != layout else { return }
         layout = newLayout
-        cachedPaneKey.count = -1
-        // Every pane moved: a receiver needs a clean picture now (issue: layout change → IDR).
-        keyframePending = true
-        lastForcedKeyframeAt = .min / 2
+    }
+
+    // MARK: Conference (driven by the room, one frame slot at a time)
+
+    var isConference: Bool { configuration.source == .conference }
+
+    /// Picks the view this leg gets in this slot (made on first use). Called for every
+    /// conference leg before any view renders, so a view knows it is wanted.
+    func chooseView(room: Room, leg: MediaLeg, now: Int64) -> SharedView? {
+        guard stream.sends, stream.remote != nil else { return nil }
+        guard let view = room.view(for: leg, layout: layout, labels: leg.configuration.participantLabels,
+                                   configuration: currentEncoderConfiguration, now: now) else { return nil }
+        if view !== currentView {
+            // A picture stream this receiver has not seen: start it at an IDR.
+            currentView = view
+            awaitingKeyframe = true
+            view.requestKeyframe(urgent: true)
+        }
+        if keyframePending {
+            view.requestKeyframe()
+            keyframePending = false
+        }
+        return view
+    }
+
+    /// Sends this slot's picture of the chosen view (after the room rendered it).
+    func sendView(now: Int64) {
+        guard let view = currentView, view.renderedAt == now, view.length > 0, stream.sends, stream.remote != nil else { return }
+        if awaitingKeyframe {
+            guard view.isKeyframe else { return }
+            awaitingKeyframe = false
+        }
+        if startedAt == 0 { startedAt = now }
+        frameIndex += 1
+        stream.counters.framesEncoded += 1
+        if view.isKeyframe { stream.counters.keyframesSent += 1 }
+        let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: MediaClock.ticks(nanoseconds: now - startedAt, clockRate: 90_000))
+        let bytes = view.bytes
+        packetizer.forEachPayload(in: bytes) { payload in send(payload, from: bytes, timestamp: timestamp, now: now) }
     }
 
     private func sendFrame(now: Int64) {
         guard let encoder, let canvas, stream.sends, stream.remote != nil else { return }
         if let synthetic {
             synthetic.render(frame: frameIndex, into: canvas.frame)
-        } else if configuration.source == .conference {
-            composeConference(into: canvas)
         } else if configuration.source == .loopback && hasPicture {
             _ = try? scaler.scale(latestPicture, into: canvas, rect: canvas.bounds)
         }   // .solid: the canvas was painted once at creation
@@ -273,32 +316,6 @@ final class VideoPipeline {
             stream.counters.framesEncoded += 1
             if unit.isKeyframe { stream.counters.keyframesSent += 1 }
             packetizer.forEachPayload(in: unit.bytes) { payload in send(payload, from: unit.bytes, timestamp: timestamp, now: now) }
-        }
-    }
-
-    /// This leg's view of its space: the others in its layout, or the waiting slate.
-    private func composeConference(into canvas: Canvas) {
-        guard let room, let leg else { return }
-        let count = room.sourceCount(for: leg)
-        if room.generation != composedGeneration {
-            // Who is shown where changed: receivers need a clean picture (an IDR) now.
-            composedGeneration = room.generation
-            keyframePending = true
-            lastForcedKeyframeAt = .min / 2
-        }
-        if count == 0 {
-            compositor.drawSlate(canvas)
-            return
-        }
-        if cachedPaneKey.layout != layout || cachedPaneKey.count != count {
-            cachedPanes = Layout.panes(for: layout, sourceCount: count)
-            cachedPaneKey = (layout, count)
-        }
-        let labels = leg.configuration.participantLabels
-        try? compositor.compose(canvas, panes: cachedPanes, labels: labels) { index in
-            guard let other = room.source(index, for: leg) else { return nil }
-            let picture = other.video.flatMap { $0.hasPicture ? $0.latestPicture : nil }
-            return PaneContent(picture: picture, label: other.configuration.displayName)
         }
     }
 

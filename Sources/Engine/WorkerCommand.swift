@@ -30,5 +30,8 @@ public enum WorkerEvent: Sendable {
     /// The worker's load made it change how much video work its legs do.
     case degradationChanged(workerIndex: Int, level: Int, load: Double)
     case statistics(legID: Int, MediaLegStatistics)
+    /// A space on this worker: its shared views now, and pictures encoded since it began
+    /// (with `reportStatistics`).
+    case roomStatistics(spaceID: Int, views: Int, encodes: Int)
     case stopped(workerIndex: Int)
 }

@@ -23,13 +23,15 @@ struct RoomTests {
     /// tones and not its own.
     /// Three endpoints (solid colour + tone), each connected to a leg of space 1 (room legs
     /// 100…102, allEqual, 640×360). Returns each endpoint's recorder.
-    static func threeParticipants(on harness: WorkerHarness) throws -> [Recorder] {
+    static func threeParticipants(on harness: WorkerHarness, people: [Participant] = people,
+                                  layout: LayoutName = .allEqual) throws -> [Recorder] {
         var recorders: [Recorder] = []
-        for (i, person) in Self.people.enumerated() {
+        for (i, person) in people.enumerated() {
             var roomConfig = MediaLegConfiguration(id: 100 + i)
             roomConfig.spaceID = 1
             roomConfig.displayName = person.name
             roomConfig.participantLabels = false
+            roomConfig.layout = layout
             var rv = VideoStreamConfiguration(stream: MediaStreamConfiguration(payloadType: 96, ssrc: UInt32(100 + i)),
                                               encoder: H264EncoderConfiguration(width: 640, height: 360, bitrate: 800_000))
             rv.source = .conference
@@ -145,5 +147,45 @@ struct RoomTests {
         print("RED hears muted GREEN at \(Int(greenLevel)) dBFS, BLUE at \(Int(blueLevel)) dBFS")
         #expect(greenLevel < -35, "muted GREEN left out of the mix")
         #expect(blueLevel > -25, "BLUE still heard")
+    }
+
+    /// speakerOnly with four participants: everyone but the speaker sees the speaker, so the
+    /// room encodes two pictures per frame slot (the speaker's view and everyone else's), not
+    /// four; every endpoint still decodes a clean 30 fps stream from the shared encoder.
+    @Test func legsWithIdenticalViewsShareOneEncoder() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        let four = Self.people + [Participant(name: "WHITE", rgb: (255, 255, 255), tone: 1760)]
+        let recorders = try Self.threeParticipants(on: harness, people: four, layout: .speakerOnly)
+        runFor(seconds: 3)
+        func snapshot() -> (sent: Int, encodes: Int, views: Int) {
+            harness.worker.send(.reportStatistics)
+            var sent = 0, encodes = 0, views = 0, rooms = 0, legs = 0
+            harness.waitFor({ event in
+                switch event {
+                case .statistics(let id, let stats) where (100..<104).contains(id): sent += stats.video.framesEncoded; legs += 1
+                case .roomStatistics(_, let v, let e): encodes = e; views = v; rooms += 1
+                default: break
+                }
+                return rooms == 1 && legs == 4
+            }, seconds: 5)
+            return (sent, encodes, views)
+        }
+        let before = snapshot()
+        let decodedBefore = recorders.map(\.decodedFrames)
+        runFor(seconds: 3)
+        let after = snapshot()
+        let sent = after.sent - before.sent, encodes = after.encodes - before.encodes
+        let rates = zip(decodedBefore, recorders.map(\.decodedFrames)).map { Double($1 - $0) / 3 }
+        print("speakerOnly × 4: \(sent) frames sent, \(encodes) encoded, \(after.views) views; endpoints decode \(rates.map { Int($0.rounded()) }) fps")
+        #expect(after.views == 2, "the speaker's view and everyone else's")
+        #expect(Double(encodes) <= 0.55 * Double(sent), "shared: about half as many encodes as frames sent")
+        for rate in rates { #expect(rate >= 25, "every endpoint still gets a full-rate stream") }
+        for (i, recorder) in recorders.enumerated() {
+            let picture = try #require(recorder.recordedPictures.last)
+            let centre = picture.luma[180 * 640 + 320]
+            let own = YUVColor(red: four[i].rgb.0, green: four[i].rgb.1, blue: four[i].rgb.2).y
+            #expect(abs(Int(centre) - Int(own)) > 12, "\(four[i].name) sees someone else full screen")
+        }
     }
 }
