@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "SIP", targets: ["SIP"]),
+        .library(name: "Mixer", targets: ["Mixer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -47,6 +47,17 @@ let package = Package(
             ],
             path: "Benchmarks/SIPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // One conference leg's CPU (decode, compose, encode, audio) at 1080p/720p/480p, compose
+        // per layout, and predicted legs per core next to the x264-encode-only ceiling.
+        .executableTarget(
+            name: "BridgeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Codecs", package: "callbridge"),
+                .product(name: "Mixer", package: "callbridge"),
+            ],
+            path: "Benchmarks/BridgeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Writes the benchmarks' inputs (SyntheticVideoSource frames as raw yuv420p, H264Encoder's
         // bitstream, the tone as s16le) so compare.sh hands ffmpeg the very same input.
         .executableTarget(
