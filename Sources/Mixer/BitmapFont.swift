@@ -36,15 +36,34 @@ public enum BitmapFont {
         "@": [0x0E, 0x11, 0x01, 0x0D, 0x15, 0x15, 0x0E], "_": [0, 0, 0, 0, 0, 0, 0x1F], "+": [0, 0x04, 0x04, 0x1F, 0x04, 0x04, 0],
     ]
 
+    /// Glyphs by ASCII code (lower case mapped to upper, unknown to '?'), built once, so
+    /// drawing a label every frame neither upper-cases strings nor hashes characters
+    /// (both allocated, several times per label per frame).
+    private static let ascii: [[UInt8]] = (0..<128).map { code in
+        var byte = UInt8(code)
+        if byte >= 0x61 && byte <= 0x7A { byte -= 0x20 }
+        return glyphs[Character(Unicode.Scalar(byte))] ?? glyphs["?"]!
+    }
+
     /// The 7 row bitmaps of a character (bit 4 is the leftmost pixel).
     public static func glyph(_ character: Character) -> [UInt8] {
-        let upper = Character(String(character).uppercased())
-        return glyphs[upper] ?? glyphs["?"]!
+        guard let value = character.asciiValue else { return ascii[Int(UInt8(ascii: "?"))] }
+        return ascii[Int(value)]
+    }
+
+    /// The glyph for one UTF-8 code unit that starts a character (non-ASCII: '?').
+    static func glyph(utf8 byte: UInt8) -> [UInt8] { ascii[Int(byte < 0x80 ? byte : UInt8(ascii: "?"))] }
+
+    /// Characters as drawn: one per UTF-8 lead byte (a non-ASCII character is one '?').
+    static func drawnCount(_ text: String) -> Int {
+        var n = 0
+        for byte in text.utf8 where byte & 0xC0 != 0x80 { n += 1 }
+        return n
     }
 
     /// Size in pixels of `text` drawn at `scale`.
     public static func size(of text: String, scale: Int) -> (width: Int, height: Int) {
-        (max(0, text.count * advance - 1) * scale, glyphHeight * scale)
+        (max(0, drawnCount(text) * advance - 1) * scale, glyphHeight * scale)
     }
 }
 
@@ -54,8 +73,8 @@ extension Canvas {
     /// (labels change rarely); callers cache rendered labels where it matters.
     public func drawText(_ text: String, x: Int, y: Int, scale: Int, color: YUVColor = .white) {
         var penX = x
-        for character in text {
-            let rows = BitmapFont.glyph(character)
+        for byte in text.utf8 where byte & 0xC0 != 0x80 {
+            let rows = BitmapFont.glyph(utf8: byte)
             for (row, bits) in rows.enumerated() {
                 for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
                     fill(PixelRect(x: penX + column * scale, y: y + row * scale, width: scale, height: scale), with: color)
