@@ -32,9 +32,7 @@ struct BaresipTransportTests {
     /// sendrecv); the call lasts over 10 s; blue hangs up (its BYE), then the bridge's
     /// shutdown sends red a BYE over red's TCP connection.
     @Test func tcpAndTLSWithMandatorySRTPHoldResumeAndByeFromBothSides() throws {
-        let port = SIPIntegrationTests.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let tls = try #require(Self.tlsPort(from: bridge.output))
         let red = try BaresipPeer(name: "red", color: "red", toneHz: 440, in: bridge.directory,
                                   account: ";mediaenc=srtp-mand;audio_codecs=pcmu")
@@ -71,8 +69,7 @@ struct BaresipTransportTests {
 
         try blue.command("hangup")
         #expect(bridge.waitForOutput("BYE: leg 2 left", seconds: 10), "blue's BYE: \(bridge.output.suffix(400))")
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
         #expect(bridge.output.contains("sent BYE for leg 1"), "bridge BYEs red on shutdown: \(bridge.output.suffix(400))")
         let deadline = Date().addingTimeInterval(5)
         while !red.log.contains("terminated") && !red.log.contains("closed") && Date() < deadline { usleep(100_000) }
@@ -109,8 +106,7 @@ struct BaresipTransportTests {
                 "red's call uses packetization-mode 0: \(bridge.output.suffix(600))")
         try red.command("hangup")
         #expect(bridge.waitForOutput("BYE: leg 2 left", seconds: 10), "red's BYE: \(bridge.output.suffix(400))")
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
         #expect(bridge.output.contains("sent BYE for leg 1"), "bridge hangs up the call it placed: \(bridge.output.suffix(400))")
     }
 }
@@ -121,9 +117,7 @@ struct ThreeBaresipTests {
     /// has the two others in the two panes, in join order, and not itself; each hears the two
     /// other tones (440/880/1320 Hz) and not its own.
     @Test func threeParticipantsSeeAndHearExactlyTheOtherTwo() throws {
-        let port = SIPIntegrationTests.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let specs: [(name: String, tone: Int, rgb: (Int, Int, Int))] = [("red", 440, (255, 0, 0)), ("green", 880, (0, 128, 0)), ("blue", 1320, (0, 0, 255))]
         let peers = try specs.map { try BaresipPeer(name: $0.name, color: $0.name, toneHz: $0.tone, in: bridge.directory,
                                                     account: ";audio_codecs=opus/48000/2") }
@@ -157,7 +151,6 @@ struct ThreeBaresipTests {
                 else { #expect(level > -35, "\(peer.name) hears \(other.name)") }
             }
         }
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 }

@@ -116,9 +116,7 @@ struct LinphonecTests {
     /// Default codecs: Opus audio is taken, VP8 video declined (port 0): 200 OK, audio flows,
     /// and the call ends with linphonec's BYE.
     @Test func joinsWithAudioAndTheVideoItCannotSendDeclined() throws {
-        let port = SIPIntegrationTests.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let peer = try LinphonePeer(in: bridge.directory)
         let output = try peer.call("sip:1000@127.0.0.1:\(port)", holdSeconds: 3)
         print("linphonec: \(output.split(separator: "\n").filter { $0.contains("Call 1") || $0.contains("Media streams") }.joined(separator: " | "))")
@@ -126,22 +124,18 @@ struct LinphonecTests {
         #expect(output.contains("Media streams established"), "media up: \(output.suffix(800))")
         #expect(bridge.output.contains("joined leg 1 to 1000 from UDP 127.0.0.1:\(peer.sipPort): audio opus"), "bridge: \(bridge.output.suffix(600))")
         #expect(bridge.waitForOutput("BYE: leg 1 left", seconds: 10), "linphonec's BYE: \(bridge.output.suffix(400))")
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 
     /// Opus, PCMU and PCMA disabled in linphonec: nothing in common (speex, G.729, VP8), so
     /// the bridge answers 488 and linphonec reports the call failed.
     @Test func noCommonCodecIsACleanNotAcceptable() throws {
-        let port = SIPIntegrationTests.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let peer = try LinphonePeer(in: bridge.directory)
         let output = try peer.call("sip:1000@127.0.0.1:\(port)", setup: ["codec disable 0", "codec disable 3", "codec disable 4"], holdSeconds: 0)
         #expect(output.contains("Call 1 with sip:1000@127.0.0.1:\(port) error."), "call failed: \(output.suffix(800))")
         #expect(bridge.waitForOutput("rejected INVITE for 1000: 488", seconds: 5), "bridge: \(bridge.output.suffix(600))")
         #expect(!bridge.output.contains("joined leg"))
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 }

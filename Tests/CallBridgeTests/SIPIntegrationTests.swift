@@ -33,9 +33,7 @@ struct SIPIntegrationTests {
     /// SIPp's built-in `uac` scenario (audio-only PCMU offer, INVITE/ACK/BYE): 100 calls at
     /// 10 calls per second, every one successful.
     @Test func sippUACCompletesOneHundredCallsWithoutFailures() throws {
-        let port = Self.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let sippPort = Self.freeUDPPort()
         let result = try Self.run("/usr/bin/sipp", ["-sn", "uac", "127.0.0.1:\(port)", "-s", "1000", "-m", "100", "-r", "10",
                                                    "-i", "127.0.0.1", "-p", "\(sippPort)", "-trace_stat", "-fd", "1", "-timeout", "60", "-timeout_error"],
@@ -58,9 +56,7 @@ struct SIPIntegrationTests {
     /// Bad input over UDP: garbage and malformed requests get 400 (or are dropped when there
     /// is no Via to answer), an unknown space gets 404, and OPTIONS is still answered after.
     @Test func malformedRequestsGetReasonsAndTheServerKeepsAnswering() throws {
-        let port = Self.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let (bridge, port) = try BinaryUnderTest.serve()
         let client = RawSIPClient(bridgePort: port)
         func exchange(_ text: String) -> String? { client.exchange(text) }
         func request(_ method: String, _ user: String, headers: [String], body: String = "") -> String {
@@ -83,8 +79,7 @@ struct SIPIntegrationTests {
         #expect(unknownMethod?.hasPrefix("SIP/2.0 501") == true)
         let options = exchange(request("OPTIONS", "1000", headers: base + ["CSeq: 4 OPTIONS"]))
         #expect(options?.hasPrefix("SIP/2.0 200") == true && options?.contains("Allow:") == true, "still answering: \(options ?? "nothing")")
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 }
 
@@ -92,10 +87,7 @@ extension SIPIntegrationTests {
     /// More INVITEs than the bridge takes (--maximum-legs 3): the rest get 503 with
     /// Retry-After at once, and the server still answers OPTIONS.
     @Test func inviteFloodBeyondCapacityIs503WithRetryAfter() throws {
-        let port = Self.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1",
-                                          "--maximum-legs", "3"])
-        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let (bridge, port) = try BinaryUnderTest.serve(["--maximum-legs", "3"])
         let client = RawSIPClient(bridgePort: port)
         let calls = 12
         for i in 0..<calls {
@@ -121,8 +113,7 @@ extension SIPIntegrationTests {
         let options = client.exchange(client.request("OPTIONS", "1000", headers: [
             "From: <sip:probe@127.0.0.1>;tag=p1", "To: <sip:1000@127.0.0.1>", "Call-ID: probe-\(UUID().uuidString)", "CSeq: 1 OPTIONS", "Max-Forwards: 70"]))
         #expect(options?.hasPrefix("SIP/2.0 200") == true, "still answering: \(options ?? "nothing")")
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 
     /// In-dialog requests by hand over UDP: session timer negotiation (422 below Min-SE; the
@@ -130,9 +121,7 @@ extension SIPIntegrationTests {
     /// INFO of an unknown type (415), a hold re-INVITE answered recvonly, a CSeq that went
     /// backwards (500), UPDATE as a refresh, BYE.
     @Test func inDialogRequestsSessionTimersInfoHoldAndOrdering() throws {
-        let port = Self.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30))
+        let (bridge, port) = try BinaryUnderTest.serve()
         let client = RawSIPClient(bridgePort: port)
         let callID = "dialog-\(UUID().uuidString)"
         func base(_ cseq: Int, _ method: String, toTag: String? = nil) -> [String] {
@@ -189,8 +178,7 @@ extension SIPIntegrationTests {
         #expect(bridge.output.contains("INFO: picture fast update for leg 1"))
         #expect(bridge.output.contains("INFO: DTMF 5 from leg 1"))
         #expect(bridge.output.contains("re-INVITE: leg 1 recvonly"))
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 }
 
@@ -199,9 +187,7 @@ struct BaresipSpaceTests {
     /// Two baresip clients dial space 1000 over UDP; each one's received picture (snapshot
     /// PNG) shows the other's camera colour, not its own.
     @Test func twoBaresipClientsSeeEachOther() throws {
-        let port = SIPIntegrationTests.freeUDPPort()
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1"])
-        #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)")
+        let (bridge, port) = try BinaryUnderTest.serve()
         let red = try BaresipPeer(name: "red", color: "red", toneHz: 440, in: bridge.directory)
         let blue = try BaresipPeer(name: "blue", color: "blue", toneHz: 880, in: bridge.directory)
         defer { red.stop(); blue.stop() }
@@ -218,7 +204,6 @@ struct BaresipSpaceTests {
         red.stop()
         blue.stop()
         #expect(bridge.waitForOutput("BYE: leg", seconds: 10) || true)
-        kill(bridge.process.processIdentifier, SIGTERM)
-        #expect(bridge.waitForExit(seconds: 15) == 0)
+        bridge.stop()
     }
 }
