@@ -27,6 +27,12 @@ final class MediaStream {
     /// Direction from signalling (RFC 3264 §6.1): on hold we neither send nor expect media.
     private(set) var sends = true
     private(set) var receives = true
+    /// The address RTP comes from (latched on the first good packet) and when it last sent.
+    private var latchedSource: SocketAddress?
+    private var latchedSourceLastSeen: Int64 = 0
+    /// A latched peer silent this long may be replaced (its address changed, e.g. a NAT
+    /// rebinding); until then packets from anywhere else are dropped.
+    static let relatchAfter: Int64 = 2_000_000_000
 
     private(set) var sequenceNumber: UInt16
     private(set) var remoteSSRC: UInt32?
@@ -89,6 +95,7 @@ final class MediaStream {
     /// did not change keep their session (and its rollover counter and replay window).
     func apply(_ update: MediaStreamUpdate) throws {
         if let address = update.remote {
+            if address != remote { latchedSource = nil }
             remote = address
             remoteRTCP = configuration.rtcpMux ? address
                 : update.remoteRTCP ?? SocketAddress(host: address.host, port: address.port &+ 1)
@@ -132,6 +139,14 @@ final class MediaStream {
             drops.count(reason)
             return .dropped
         case .packet(let packet):
+            // Latching: only the first source (authenticated, for SRTP) may feed this stream,
+            // so a stranger cannot inject packets into a plain RTP stream mid-call.
+            if let latched = latchedSource, latched != source, now - latchedSourceLastSeen < Self.relatchAfter {
+                drops.count(.unexpectedSource)
+                return .dropped
+            }
+            latchedSource = source
+            latchedSourceLastSeen = now
             // Symmetric RTP: with no address from signalling, answer where media comes from.
             if remote == nil {
                 remote = source

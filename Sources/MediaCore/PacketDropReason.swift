@@ -32,6 +32,7 @@ public enum PacketDropReason: Int, CaseIterable, Sendable, CustomStringConvertib
     case bufferPoolExhausted
     case tooLate
     case streamNotReceiving
+    case unexpectedSource
 
     public var description: String {
         switch self {
@@ -60,6 +61,7 @@ public enum PacketDropReason: Int, CaseIterable, Sendable, CustomStringConvertib
         case .bufferPoolExhausted: return "buffer pool exhausted"
         case .tooLate: return "arrived too late for playout"
         case .streamNotReceiving: return "media on a stream signalled sendonly/inactive by us"
+        case .unexpectedSource: return "RTP from an address other than the stream's peer"
         }
     }
 }

@@ -51,7 +51,16 @@ struct FFmpegInteropTests {
         }
         let sender = try ExternalProcess(Self.ffmpeg, arguments, directory: dir)
         #expect(sender.wait(seconds: 30) == 0, "ffmpeg sender: \(sender.log)")
-        runFor(seconds: 0.5)
+        // The last frames may still be on their way through the worker: wait until decoding
+        // stops (at most 3 s) instead of a fixed pause.
+        var settled = recorder.decodedFrames
+        for _ in 0..<30 {
+            runFor(seconds: 0.1)
+            let now = recorder.decodedFrames
+            if now >= frames || (now == settled && now > 0) { break }
+            settled = now
+        }
+        runFor(seconds: 0.2)
         let stats = try #require(harness.statistics(legID: 10))
         let pictures = recorder.recordedPictures
         print("ffmpeg → us (\(srtp ? "SRTP" : "RTP")): \(pictures.count)/\(frames) pictures decoded, \(stats.video.packetsReceived) packets, drops \(stats.video.drops)")

@@ -105,4 +105,54 @@ struct MediaWorkerTests {
         #expect(fps >= 27, "the neighbouring leg is unaffected")
         #expect(receiverStats.video.dropsTotal == 0)
     }
+
+    /// Plain RTP latches its first source: well-formed RTP from a second address (right
+    /// payload type, its own SSRC, junk H.264) is dropped and counted while the peer's stream
+    /// decodes on, untouched.
+    @Test func packetsFromAnotherSourceCannotBeInjected() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        let recorder = Recorder(keepEvery: 1000)
+        var rc = MediaLegConfiguration(id: 51)
+        var rv = VideoStreamConfiguration(stream: MediaStreamConfiguration(payloadType: 96, ssrc: 51), encoder: H264EncoderConfiguration(width: 320, height: 240))
+        rv.source = .none
+        rc.video = rv
+        let receiver = try MediaLeg(rc, for: harness.worker, videoSink: recorder.videoSink)
+        var sc = MediaLegConfiguration(id: 50)
+        var ss = MediaStreamConfiguration(payloadType: 96, ssrc: 50)
+        ss.remote = SocketAddress(host: "127.0.0.1", port: try #require(receiver.videoPort))
+        var sv = VideoStreamConfiguration(stream: ss, encoder: H264EncoderConfiguration(width: 320, height: 240, bitrate: 300_000))
+        sv.source = .synthetic(toneHz: 0)
+        sc.video = sv
+        let sender = try MediaLeg(sc, for: harness.worker)
+        for leg in [receiver, sender] { try harness.attach(leg) }
+        runFor(seconds: 0.5)   // the sender's packets arrive first and latch
+
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var to = sockaddr_in()
+        to.sin_family = sa_family_t(AF_INET)
+        to.sin_addr.s_addr = inet_addr("127.0.0.1")
+        to.sin_port = try #require(receiver.videoPort).bigEndian
+        let start = Date()
+        var injected = 0
+        while Date().timeIntervalSince(start) < 2 {
+            // A complete single-NAL IDR slice header with junk after it, as an attacker would.
+            let packet: [UInt8] = [0x80, 0xE0, UInt8(injected >> 8 & 0xFF), UInt8(injected & 0xFF), 0, 0, 0, 1, 0xBA, 0xD0, 0xBA, 0xD0,
+                                   0x65, 0x88, 0x84, 0x00, 0x33, 0xFF, 0xFF, 0x00]
+            _ = packet.withUnsafeBytes { b in withUnsafePointer(to: &to) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, b.baseAddress, b.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } }
+            injected += 1
+            usleep(1000)
+        }
+        let before = recorder.decodedFrames
+        runFor(seconds: 1)
+        let stats = try #require(harness.statistics(legID: 51))
+        let dropped = stats.video.drops["RTP from an address other than the stream's peer", default: 0]
+        print("injection: \(injected) foreign packets, \(dropped) dropped as foreign; decode errors \(stats.video.decodeErrors); "
+              + "\(recorder.decodedFrames - before) frames decoded in the last second")
+        #expect(dropped == injected, "every foreign packet dropped")
+        #expect(stats.video.decodeErrors == 0)
+        #expect(recorder.decodedFrames - before >= 25, "the peer's stream decodes on")
+    }
 }
