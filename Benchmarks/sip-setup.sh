@@ -13,7 +13,7 @@ CALLS=${CALLS:-2000}
 LIMIT=${LIMIT:-100}
 work=$(mktemp -d /tmp/cb-sip-setup.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 bin="$root/.build/release/callbridge"
@@ -56,8 +56,11 @@ ours=$(run_uac "$bridge_port" bridge)
 uas_port=$(free_port)
 (cd "$work" && sipp -sn uas -i 127.0.0.1 -p "$uas_port" -bg >/dev/null 2>&1 || true)
 sleep 0.5
+# -bg detaches; remember the PID so cleanup stops exactly this process (SIPp ignores SIGTERM).
+uas_pid=$(pgrep -f "sipp -sn uas -i 127.0.0.1 -p $uas_port" | head -1 || true)
+[ -n "$uas_pid" ] && pids+=("$uas_pid")
 baseline=$(run_uac "$uas_port" sippuas)
-pkill -f "sipp -sn uas -i 127.0.0.1 -p $uas_port" || true
+[ -n "$uas_pid" ] && kill -9 "$uas_pid" 2>/dev/null || true
 
 read -r ours_rate ours_ok ours_failed <<<"$ours"
 read -r base_rate base_ok base_failed <<<"$baseline"
