@@ -14,8 +14,6 @@ final class Room {
     private var lastCollection: Int64 = 0
     var nextVideoAt: Int64 = 0
     let speakerDetector = ActiveSpeakerDetector()
-    /// Bumped whenever membership or the speaker changes, so legs recompose and send an IDR.
-    private(set) var generation = 0
     /// Composed and encoded pictures, shared by legs that see the same thing (`SharedView`).
     var views: [SharedView] = []
     var paneCounts: [(layout: LayoutName, sources: Int, panes: Int)] = []
@@ -31,13 +29,11 @@ final class Room {
 
     func add(_ leg: MediaLeg) {
         legs.append(leg)
-        generation += 1
     }
 
     func remove(_ leg: MediaLeg) {
         legs.removeAll { $0 === leg }
         speakerDetector.forget(leg.id)
-        generation += 1
     }
 
     var isEmpty: Bool { legs.isEmpty }
@@ -58,9 +54,8 @@ final class Room {
             guard let audio = legs[index].audio, audio.mixEnergy >= 0 else { return nil }
             return UnsafeBufferPointer(audio.mixInput)
         })
-        if speakerDetector.update(count: legs.count, id: { legs[$0].id }, energy: { legs[$0].audio?.mixEnergy ?? -1 }, now: now) {
-            generation += 1
-        }
+        // A speaker change shows up as other views (`SharedView`), each starting at an IDR.
+        _ = speakerDetector.update(count: legs.count, id: { legs[$0].id }, energy: { legs[$0].audio?.mixEnergy ?? -1 }, now: now)
         for (index, leg) in legs.enumerated() {
             guard let audio = leg.audio, audio.configuration.source == .conference else { continue }
             audio.sendMix(mixer, index: index, now: now)

@@ -71,10 +71,8 @@ final class Dialog {
     var retransmitTask: Scheduled<Void>?
     /// Outbound calls: the ACK for the 2xx, resent when the 2xx is retransmitted (§13.2.2.4).
     var ackFor2xx: [UInt8]?
-    /// RFC 4028: the negotiated interval and whether we refresh; the pending refresh or
-    /// expiry.
+    /// RFC 4028: the negotiated interval; the pending refresh or expiry.
     var sessionInterval: UInt32?
-    var weRefresh = false
     var sessionTimer: Scheduled<Void>?
     /// An INVITE we sent in this dialog and have no final response to yet (§14.1: no second).
     var inviteInProgress = false

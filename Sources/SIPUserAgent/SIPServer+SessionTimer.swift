@@ -47,7 +47,6 @@ extension SIPServer {
     func armSessionTimer(_ dialog: Dialog, interval: UInt32, weRefresh: Bool) {
         dialog.sessionTimer?.cancel()
         dialog.sessionInterval = interval
-        dialog.weRefresh = weRefresh
         let seconds = Int64(interval)
         let delay: TimeAmount = weRefresh ? .seconds(seconds / 2) : .seconds(seconds - min(32, seconds / 3))
         dialog.sessionTimer = eventLoop.scheduleTask(in: delay) { [self] in
