@@ -52,12 +52,39 @@ public final class Scaler {
     @discardableResult
     public func scale(_ source: VideoFrame, into canvas: Canvas, rect: PixelRect,
                       bars: YUVColor? = .black) throws(CodecError) -> PixelRect {
+        let fitted = fit(source, into: canvas, rect: rect, bars: bars)
+        guard !fitted.isEmpty else { return fitted }
+        try scale(source, into: canvas.frame, exactly: fitted)
+        return fitted
+    }
+
+    /// The aspect-fit rectangle of `source` in `rect` (empty when nothing is to be drawn),
+    /// with the bars around it filled.
+    private func fit(_ source: VideoFrame, into canvas: Canvas, rect: PixelRect, bars: YUVColor?) -> PixelRect {
         let area = canvas.clip(rect).evenAligned
         guard source.hasPixels, !area.isEmpty else { return PixelRect(x: area.x, y: area.y, width: 0, height: 0) }
         let fitted = area.aspectFit(sourceWidth: displayWidth(source), sourceHeight: source.height)
         if let bars { fillBars(canvas, area: area, picture: fitted, color: bars) }
+        return fitted
+    }
+
+    /// As `scale(_:into:rect:bars:)`, through `tiles`: the picture is scaled once per
+    /// (source, fitted size, picture serial) into a cached tile and copied into the canvas, so
+    /// views showing the same source at the same size share one scale.
+    @discardableResult
+    public func scale(_ source: VideoFrame, sourceID: Int, serial: Int, tiles: ScaledTileCache,
+                      into canvas: Canvas, rect: PixelRect, bars: YUVColor? = .black) throws(CodecError) -> PixelRect {
+        let fitted = fit(source, into: canvas, rect: rect, bars: bars)
         guard !fitted.isEmpty else { return fitted }
-        try scale(source, into: canvas.frame, exactly: fitted)
+        if source.width == fitted.width && source.height == fitted.height {
+            try scale(source, into: canvas.frame, exactly: fitted)   // a copy already: no tile
+            return fitted
+        }
+        let tile = try tiles.tile(source: sourceID, width: fitted.width, height: fitted.height, serial: serial)
+        if !tile.isCurrent {
+            try scale(source, into: tile.frame, exactly: PixelRect(x: 0, y: 0, width: fitted.width, height: fitted.height))
+        }
+        copyPlanes(tile.frame, into: canvas.frame, at: fitted)
         return fitted
     }
 

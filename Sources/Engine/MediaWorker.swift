@@ -15,9 +15,14 @@ public final class MediaWorker: @unchecked Sendable {
         public var tickNanoseconds: Int64 = 5_000_000
         public var packetBuffers: Int = 8192
         public var packetBufferSize: Int = 1600   // MTU + SRTP trailer, rounded to 64
-        public init(index: Int, cpu: Int?) {
+        /// Lower frame rate, size and preset when overloaded (CMS behaviour). Off keeps the
+        /// negotiated quality whatever the load: for measurements at a fixed quality, and for
+        /// tests whose frame-rate checks must not depend on what else the machine runs.
+        public var degradesUnderLoad = true
+        public init(index: Int, cpu: Int?, degradesUnderLoad: Bool = true) {
             self.index = index
             self.cpu = cpu
+            self.degradesUnderLoad = degradesUnderLoad
         }
     }
 
@@ -48,6 +53,18 @@ public final class MediaWorker: @unchecked Sendable {
     /// Current degradation level (0 = as negotiated; see `VideoPipeline.setDegradation`).
     public var degradation: Int { degradationLevel.load(ordering: .relaxed) }
     private var governor = LoadGovernor()
+    /// Links to and from the other workers, by worker index (nil for this worker). Set by the
+    /// engine before `start`; a lone worker has none.
+    var outbound: [WorkerLink?] = []
+    var inbound: [WorkerLink?] = []
+    /// Objects lent to other workers, recycled when they come back.
+    let picturePool = ObjectPool<SharedPicture>(limit: 4096) { SharedPicture() }
+    let audioPool = ObjectPool<SharedAudioFrame>(limit: 4096) { SharedAudioFrame() }
+    /// Pictures or audio a peer could not take (its ring full): dropped here, counted.
+    public private(set) var crossWorkerDrops = 0
+    /// 20 ms periods in which a remote participant's audio had not arrived in time (silence
+    /// mixed, then re-primed): the cost of two free-running worker schedules.
+    public internal(set) var remoteAudioUnderruns = 0
     private var busyNanoseconds: Int64 = 0
     private var windowStartedAt: Int64 = 0
 
@@ -135,6 +152,7 @@ public final class MediaWorker: @unchecked Sendable {
                     let expirations = timer.drainExpirations()
                     if expirations > 1 { lateTicks += Int(expirations - 1) }
                     ticks += 1
+                    drainLinks()
                     for leg in legs { leg?.tick(now: now, worker: self) }
                     for room in rooms { room.tick(now: now) }
                 default:
@@ -158,6 +176,7 @@ public final class MediaWorker: @unchecked Sendable {
         loadBasisPoints.store(Int(fraction * 10_000), ordering: .relaxed)
         busyNanoseconds = 0
         windowStartedAt = end
+        guard configuration.degradesUnderLoad else { return }
         let before = governor.level
         governor.observe(load: fraction)
         guard governor.level != before else { return }
@@ -187,6 +206,10 @@ public final class MediaWorker: @unchecked Sendable {
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setLayout(layout)
             case .setAudioMuted(let id, let muted):
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setAudioMuted(muted)
+            case .memberJoined(let spaceID, let member):
+                room(spaceID)?.addRemote(member)
+            case .memberLeft(let spaceID, let legID):
+                room(spaceID)?.removeRemote(legID: legID)
             case .reportStatistics:
                 for leg in legs { if let leg { emit(.statistics(legID: leg.id, leg.statistics)) } }
                 for room in rooms { emit(.roomStatistics(spaceID: room.id, views: room.views.count, encodes: room.totalEncodes)) }
@@ -210,11 +233,61 @@ public final class MediaWorker: @unchecked Sendable {
         leg.setDegradation(governor.level)
         var room: Room?
         if let spaceID = leg.configuration.spaceID {
-            room = rooms.first { $0.id == spaceID } ?? { let r = Room(id: spaceID); rooms.append(r); return r }()
+            room = self.room(spaceID) ?? { let r = Room(id: spaceID, worker: self); rooms.append(r); return r }()
             room?.add(leg)
         }
         leg.attached(worker: self, room: room)
         emit(.attached(legID: leg.id, ports: leg.sockets.map(\.localPort)))
+    }
+
+    private func room(_ spaceID: Int) -> Room? { rooms.first { $0.id == spaceID } }
+
+    // MARK: Crossing workers
+
+    /// Lends a picture or audio frame to worker `peer`; when its ring is full the object is
+    /// recycled here at once and the loss counted (that peer is stalled).
+    func publish(_ message: CrossWorkerMessage, to peer: Int) {
+        guard peer < outbound.count, let link = outbound[peer], case .accepted = link.forward.push(message) else {
+            crossWorkerDrops += 1
+            recycle(message)
+            return
+        }
+    }
+
+    /// Returns an object lent by worker `home`.
+    func giveBack(_ message: CrossWorkerMessage, to home: Int) {
+        guard home < inbound.count, let link = inbound[home], case .accepted = link.back.push(message) else {
+            // No way home (cannot happen while links are fixed): it is freed here instead.
+            return
+        }
+    }
+
+    private func recycle(_ message: CrossWorkerMessage) {
+        switch message {
+        case .picture(_, _, let picture):
+            picture.frame.unreference()
+            picturePool.release(picture)
+        case .audio(_, _, let frame):
+            audioPool.release(frame)
+        }
+    }
+
+    /// Takes what other workers lent this one (into the rooms) and what they gave back.
+    private func drainLinks() {
+        for link in inbound {
+            guard let link else { continue }
+            while let message = link.forward.pop() {
+                let spaceID: Int
+                switch message {
+                case .picture(let space, _, _), .audio(let space, _, _): spaceID = space
+                }
+                if room(spaceID)?.receive(message) != true { giveBack(message, to: link.from) }
+            }
+        }
+        for link in outbound {
+            guard let link else { continue }
+            while let message = link.back.pop() { recycle(message) }
+        }
     }
 
     @discardableResult
@@ -223,7 +296,10 @@ public final class MediaWorker: @unchecked Sendable {
         legs[slot] = nil
         if let spaceID = leg.configuration.spaceID, let index = rooms.firstIndex(where: { $0.id == spaceID }) {
             rooms[index].remove(leg)
-            if rooms[index].isEmpty { rooms.remove(at: index) }
+            if rooms[index].isEmpty {
+                rooms[index].releaseRemotes()
+                rooms.remove(at: index)
+            }
         }
         let stats = leg.statistics
         leg.detached()

@@ -68,10 +68,9 @@ final class SharedView {
         if key.sourceCount == 0 {
             compositor.drawSlate(canvas)
         } else {
-            try? compositor.compose(canvas, panes: panes, labels: key.labels) { index in
+            try? compositor.compose(canvas, panes: panes, labels: key.labels, tiles: room.tiles) { index in
                 guard let other = room.source(index, for: leg) else { return nil }
-                let picture = other.video.flatMap { $0.hasPicture ? $0.latestPicture : nil }
-                return PaneContent(picture: picture, label: other.configuration.displayName)
+                return PaneContent(picture: other.picture, label: other.displayName, sourceID: other.id, serial: other.pictureSerial)
             }
         }
         if keyframePending && now - lastForcedKeyframeAt >= 500_000_000 {
@@ -144,6 +143,7 @@ extension Room {
         nextVideoAt += interval
         if now - nextVideoAt > 4 * interval { nextVideoAt = now + interval }   // stalled: skip, do not burst
         for view in views { view.renderFor = nil }
+        tiles.nextRound()
         for leg in legs {
             guard let video = leg.video, video.isConference, let view = video.chooseView(room: self, leg: leg, now: now) else { continue }
             if view.renderFor == nil { view.renderFor = leg }

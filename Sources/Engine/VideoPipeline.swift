@@ -15,6 +15,8 @@ final class VideoPipeline {
     /// The latest decoded picture (a reference; pixels shared with the decoder's pool).
     let latestPicture = VideoFrame()
     private(set) var hasPicture = false
+    /// Counts decoded pictures, so the room lends each new one to other workers once.
+    private(set) var pictureSerial = 0
 
     private var encoder: H264Encoder?
     private var packetizer: H264Packetizer
@@ -194,6 +196,7 @@ final class VideoPipeline {
             stream.counters.framesDecoded += 1
             try? latestPicture.reference(picture)
             hasPicture = true
+            pictureSerial &+= 1
             sink?(picture, unit.timestamp)
         case .corrupt:
             stream.counters.decodeErrors += 1

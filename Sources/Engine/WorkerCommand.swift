@@ -15,6 +15,11 @@ public enum WorkerCommand: Sendable {
     case setLayout(legID: Int, LayoutName)
     /// Leave this leg's audio out of the mix (or back in).
     case setAudioMuted(legID: Int, Bool)
+    /// A participant of `spaceID` on another worker joined: this worker's room shows and mixes
+    /// it from the pictures and audio that worker lends through their `WorkerLink`.
+    case memberJoined(spaceID: Int, RemoteMember)
+    /// That participant left.
+    case memberLeft(spaceID: Int, legID: Int)
     /// Ask every leg for a statistics snapshot (answered as `.statistics` events).
     case reportStatistics
     /// Leave the loop after releasing every leg.

@@ -5,10 +5,16 @@ import Codecs
 public struct PaneContent {
     public var picture: VideoFrame?
     public var label: String
+    /// Who the picture is from and which of their pictures it is (changes with every new
+    /// decoded picture): the key of the shared scaled tile.
+    public var sourceID: Int
+    public var serial: Int
 
-    public init(picture: VideoFrame?, label: String) {
+    public init(picture: VideoFrame?, label: String, sourceID: Int = 0, serial: Int = 0) {
         self.picture = picture
         self.label = label
+        self.sourceID = sourceID
+        self.serial = serial
     }
 }
 
@@ -31,14 +37,21 @@ public final class Compositor {
     }
 
     /// Composes `panes` onto `canvas`; `content(source)` gives what the pane's source shows.
-    public func compose(_ canvas: Canvas, panes: [Pane], labels: Bool, content: (Int) -> PaneContent?) throws(CodecError) {
+    /// With `tiles`, each source is scaled once per pane size and picture and shared between
+    /// the compositions of one round (see `ScaledTileCache`).
+    public func compose(_ canvas: Canvas, panes: [Pane], labels: Bool, tiles: ScaledTileCache? = nil,
+                        content: (Int) -> PaneContent?) throws(CodecError) {
         canvas.fill(Self.background)
         for pane in panes {
             let rect = pixelRect(pane.rect, in: canvas)
             guard !rect.isEmpty else { continue }
             let item = content(pane.source)
-            if let picture = item?.picture, picture.hasPixels {
-                try scaler.scale(picture, into: canvas, rect: rect)
+            if let item, let picture = item.picture, picture.hasPixels {
+                if let tiles {
+                    try scaler.scale(picture, sourceID: item.sourceID, serial: item.serial, tiles: tiles, into: canvas, rect: rect)
+                } else {
+                    try scaler.scale(picture, into: canvas, rect: rect)
+                }
             } else {
                 canvas.fill(rect, with: Self.tileColor)
                 if let name = item?.label {

@@ -25,6 +25,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Media worker threads (0: one per allowed CPU).")
     var workers: Int = 0
 
+    @Flag(help: "Keep every leg of a space on one worker instead of spreading legs over all workers.")
+    var packSpaces = false
+
+    @Flag(help: "Never lower frame rate, size or preset under load (measurements at a fixed quality).")
+    var noDegradation = false
+
     @Option(help: "Maximum simultaneous call legs; beyond it INVITEs get 503 with Retry-After.")
     var maximumLegs: Int = 200
 
@@ -79,7 +85,7 @@ struct ServeCommand: ParsableCommand {
         }
 
         let spaces = try SpaceDirectory.load(path: "\(dataPath)/spaces.json")
-        let engine = try MediaEngine(workerCount: workers)
+        let engine = try MediaEngine(workerCount: workers, spreadsSpaces: !packSpaces, degradesUnderLoad: !noDegradation)
         let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs,
                                         loadLimit: Double(loadLimit) / 100)
         let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", hosts: [host, "localhost"])

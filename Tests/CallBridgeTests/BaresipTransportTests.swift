@@ -115,9 +115,10 @@ struct BaresipTransportTests {
 struct ThreeBaresipTests {
     /// red, green, blue dial space 1000 (allEqual) in that order. Each one's received picture
     /// has the two others in the two panes, in join order, and not itself; each hears the two
-    /// other tones (440/880/1320 Hz) and not its own.
+    /// other tones (440/880/1320 Hz) and not its own. Two media workers: the space spreads
+    /// over both (red and blue on one, green on the other), so pictures and audio cross workers.
     @Test func threeParticipantsSeeAndHearExactlyTheOtherTwo() throws {
-        let (bridge, port) = try BinaryUnderTest.serve()
+        let (bridge, port) = try BinaryUnderTest.serve(workers: 2)
         let specs: [(name: String, tone: Int, rgb: (Int, Int, Int))] = [("red", 440, (255, 0, 0)), ("green", 880, (0, 128, 0)), ("blue", 1320, (0, 0, 255))]
         let peers = try specs.map { try BaresipPeer(name: $0.name, color: $0.name, toneHz: $0.tone, in: bridge.directory,
                                                     account: ";audio_codecs=opus/48000/2") }

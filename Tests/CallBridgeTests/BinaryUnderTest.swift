@@ -64,10 +64,11 @@ final class BinaryUnderTest {
 
     /// `callbridge serve` on a free loopback port with one media worker (plus `extra`
     /// arguments), waited on until it says "ready". Returns the bridge and its SIP port.
-    static func serve(_ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> (BinaryUnderTest, Int) {
+    static func serve(_ extra: [String] = [], workers: Int = 1,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> (BinaryUnderTest, Int) {
         let port = Int(MediaLoopCommandTests.freePort())
         let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)",
-                                          "--workers", "1"] + extra)
+                                          "--workers", "\(workers)"] + extra)
         #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)", sourceLocation: sourceLocation)
         return (bridge, port)
     }

@@ -56,13 +56,54 @@ final class Recorder: Sendable {
     var recordedSamples: [Int16] { samples.withLock { $0 } }
 }
 
+/// Where a test builds and attaches legs: one worker, or an engine's several.
+protocol LegHost {
+    /// The worker for the `index`-th leg of a test (tests spread legs by index).
+    func worker(for index: Int) -> MediaWorker
+    func attach(_ leg: MediaLeg, on worker: MediaWorker) throws
+}
+
+/// A real `MediaEngine` (placement, membership commands, worker links) for a test; legs go to
+/// worker `index % workers`.
+final class EngineHarness: LegHost {
+    let engine: MediaEngine
+    private final class Attached: Sendable { let ids = Mutex<Set<Int>>([]) }
+    private let attached = Attached()
+
+    init(workers: Int) throws {
+        engine = try MediaEngine(workerCount: workers, degradesUnderLoad: false)
+        engine.onEvent { [attached] _, event in
+            if case .attached(let id, _) = event { attached.ids.withLock { _ = $0.insert(id) } }
+        }
+    }
+
+    func worker(for index: Int) -> MediaWorker { engine.workers[index % engine.workers.count] }
+
+    func attach(_ leg: MediaLeg, on worker: MediaWorker) throws {
+        engine.attach(leg, on: worker)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if attached.ids.withLock({ $0.contains(leg.id) }) { return }
+            usleep(2_000)
+        }
+        throw WorkerHarness.HarnessError.timeout("attach \(leg.id)")
+    }
+
+    func stop() { engine.shutdown() }
+}
+
 /// Runs a worker for the duration of a test and collects its events.
-final class WorkerHarness {
+final class WorkerHarness: LegHost {
+    func worker(for index: Int) -> MediaWorker { worker }
+    func attach(_ leg: MediaLeg, on worker: MediaWorker) throws { try attach(leg) }
+
     let worker: MediaWorker
     private(set) var events: [WorkerEvent] = []
 
+    /// Degradation off: the tests using a harness check frame rates, which must not depend on
+    /// what else the machine runs (`OverloadTests` builds its own degrading workers).
     init() throws {
-        worker = try MediaWorker(.init(index: 0, cpu: CPUAffinity.allowedCPUs().first))
+        worker = try MediaWorker(.init(index: 0, cpu: CPUAffinity.allowedCPUs().first, degradesUnderLoad: false))
         worker.start()
     }
 

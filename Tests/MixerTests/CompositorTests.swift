@@ -30,6 +30,40 @@ struct CompositorTests {
         }
     }
 
+    /// Two views showing the same three sources at the same pane size (one allEqual grid drawn
+    /// for two legs) scale each source once; the second view only copies the tiles. Both are
+    /// byte-identical to a composition without the cache; a new picture serial re-scales.
+    @Test func viewsShareOneScaledTilePerSourceAndSize() throws {
+        let synthetic = SyntheticVideoSource(width: 1280, height: 720)
+        var sources: [VideoFrame] = []
+        for i in 0..<3 {
+            let f = try VideoFrame(width: 1280, height: 720)
+            synthetic.render(frame: i * 7, into: f)
+            sources.append(f)
+        }
+        let panes = Layout.panes(for: .allEqual, sourceCount: 3)
+        func content(_ i: Int, serial: Int = 1) -> PaneContent {
+            PaneContent(picture: sources[i], label: "P\(i)", sourceID: 10 + i, serial: serial)
+        }
+        let plain = try Canvas(width: 1280, height: 720)
+        try Compositor().compose(plain, panes: panes, labels: true) { content($0) }
+        let tiles = ScaledTileCache()
+        let first = try Canvas(width: 1280, height: 720), second = try Canvas(width: 1280, height: 720)
+        try Compositor().compose(first, panes: panes, labels: true, tiles: tiles) { content($0) }
+        try Compositor().compose(second, panes: panes, labels: true, tiles: tiles) { content($0) }
+        #expect(tiles.scales == 3 && tiles.reuses == 3, "scales \(tiles.scales), reuses \(tiles.reuses)")
+        for plane in 0..<3 {
+            let a = plain.frame.withPlane(plane) { p in (0..<p.height).flatMap { Array(p.row($0)) } }
+            let b = first.frame.withPlane(plane) { p in (0..<p.height).flatMap { Array(p.row($0)) } }
+            let c = second.frame.withPlane(plane) { p in (0..<p.height).flatMap { Array(p.row($0)) } }
+            let identical = a == b && b == c
+            #expect(identical, "plane \(plane) identical with and without the tile cache")
+        }
+        try Compositor().compose(second, panes: panes, labels: true, tiles: tiles) { content($0, serial: $0 == 0 ? 2 : 1) }
+        #expect(tiles.scales == 4 && tiles.reuses == 5, "a new picture of source 0 is scaled again")
+        #expect(tiles.count == 3)
+    }
+
     @Test func aParticipantWithoutVideoGetsANameTile() throws {
         let canvas = try Canvas(width: 640, height: 360)
         try Compositor().compose(canvas, panes: Layout.panes(for: .speakerOnly, sourceCount: 1), labels: true) { _ in
