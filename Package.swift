@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "callbridge", targets: ["callbridge"]),
+        .executable(name: "callbridge-load", targets: ["callbridge-load"]),
         .library(name: "MediaCore", targets: ["MediaCore"]),
         .library(name: "CSystemShims", targets: ["CSystemShims"]),
         .library(name: "Codecs", targets: ["Codecs"]),
@@ -82,6 +83,13 @@ let package = Package(
                 "MediaCore", "Codecs", "MediaAnalysis", "RTP", "SRTP", "Engine", "Control", "SIPTransport", "SIPUserAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The load generator: real SIP legs with real media, reporting what the bridge sustains.
+        .executableTarget(
+            name: "callbridge-load",
+            dependencies: [
+                "MediaCore", "Codecs", "MediaAnalysis", "SDP", "SIP", "Engine", "Control",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims"]),

@@ -315,7 +315,9 @@ public final class CallController: Sendable {
         return config
     }
 
-    static func streamConfiguration(_ s: NegotiatedStream, ssrc: UInt32) -> MediaStreamConfiguration {
+    /// One negotiated stream as the engine configures it (addresses, mux, SRTP keys). Public
+    /// for other user agents of the engine (the load generator).
+    public static func streamConfiguration(_ s: NegotiatedStream, ssrc: UInt32) -> MediaStreamConfiguration {
         var stream = MediaStreamConfiguration(payloadType: s.payloadType, ssrc: ssrc)
         stream.remote = SocketAddress(host: s.remoteAddress, port: s.remotePort)
         stream.rtcpMux = s.rtcpMux
@@ -329,13 +331,13 @@ public final class CallController: Sendable {
 /// Media ports held between a dial-out's offer and its answer: an even RTP port and the odd
 /// one after it (for a callee that declines rtcp-mux), per stream. Released just before the
 /// leg binds the same numbers.
-final class PortReservation: @unchecked Sendable {
+public final class PortReservation: @unchecked Sendable {
     private let lock = Mutex<Void>(())
     private nonisolated(unsafe) var held: [UDPSocket] = []
-    let audioPort: UInt16
-    let videoPort: UInt16
+    public let audioPort: UInt16
+    public let videoPort: UInt16
 
-    init(host: String) throws {
+    public init(host: String) throws {
         var held: [UDPSocket] = []
         func pair() throws -> UInt16 {
             for _ in 0..<50 {
@@ -353,5 +355,5 @@ final class PortReservation: @unchecked Sendable {
         self.held = held
     }
 
-    func release() { lock.withLock { _ in held.removeAll() } }
+    public func release() { lock.withLock { _ in held.removeAll() } }
 }

@@ -36,7 +36,7 @@ final class AudioPipeline {
         if case .opus(let ch) = configuration.codec {
             channels = ch
             opusDecoder = try OpusDecoder(sampleRate: 48_000, channels: ch)
-            opusEncoder = configuration.source == .none ? nil : try OpusEncoder(OpusEncoder.Configuration(channels: ch))
+            opusEncoder = configuration.source == .none || configuration.source.isEncodedLoop ? nil : try OpusEncoder(OpusEncoder.Configuration(channels: ch))
         } else {
             channels = 1
             opusDecoder = nil
@@ -217,7 +217,7 @@ final class AudioPipeline {
             }
         case .conference:
             break   // sendPCM was filled by sendMix
-        case .none:
+        case .none, .encodedLoop:
             return
         }
         guard var buffer = pool.acquire() else { return }

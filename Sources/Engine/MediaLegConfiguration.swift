@@ -40,6 +40,28 @@ public enum MediaSendSource: Sendable, Equatable {
     case conference
     /// A solid colour picture (RGB) and a tone: a marker a receiver can recognise in a layout.
     case solid(red: UInt8, green: UInt8, blue: UInt8, toneHz: Double)
+    /// Video only: access units encoded beforehand, sent in a loop (the load generator sends
+    /// real H.264 from many legs without one encoder per leg).
+    case encodedLoop(EncodedVideoLoop)
+}
+
+extension MediaSendSource {
+    var isEncodedLoop: Bool { if case .encodedLoop = self { return true }; return false }
+}
+
+/// H.264 access units (Annex B) encoded once, sent in a loop at the leg's frame rate. The
+/// first unit must be an IDR so the loop point is decodable.
+public final class EncodedVideoLoop: Sendable, Equatable {
+    public let accessUnits: [[UInt8]]
+    public let keyframes: [Bool]
+
+    public init(accessUnits: [[UInt8]], keyframes: [Bool]) {
+        precondition(!accessUnits.isEmpty && accessUnits.count == keyframes.count && keyframes[0], "a loop starts at an IDR")
+        self.accessUnits = accessUnits
+        self.keyframes = keyframes
+    }
+
+    public static func == (a: EncodedVideoLoop, b: EncodedVideoLoop) -> Bool { a === b }
 }
 
 /// One RTP stream of a leg (one SDP m-line): where to listen, where to send, keys.
@@ -71,6 +93,9 @@ public struct VideoStreamConfiguration: Sendable {
     /// The picture we send; its size is the leg's send resolution.
     public var encoder: H264EncoderConfiguration
     public var source: MediaSendSource = .loopback
+    /// False: received access units are counted (`framesReceived`) but not decoded — a load
+    /// generator's unsampled legs.
+    public var decodes = true
 
     public init(stream: MediaStreamConfiguration, encoder: H264EncoderConfiguration) {
         self.stream = stream

@@ -9,6 +9,8 @@ public struct MediaLegStatistics: Sendable, Equatable {
         public var jitterMilliseconds = 0.0
         public var packetsSent = 0
         public var bytesSent = 0
+        /// Complete access units depacketized (video), decoded or not.
+        public var framesReceived = 0
         /// Frames decoded (video pictures or 20 ms audio frames) and encoded.
         public var framesDecoded = 0
         /// Access units or packets the decoder rejected (each triggers a keyframe request).

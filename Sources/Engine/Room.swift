@@ -178,11 +178,22 @@ final class Room {
             lastCollection = now
         }
         if !peerWorkers.isEmpty { publishPictures() }
-        videoTick(now: now)
+        // Audio before video: an overloaded worker's encodes must delay pictures, not sound.
+        // When a tick comes late (a long encode), the 20 ms frames it owes are made now, up
+        // to three, so listeners hear no gap while video sheds frames.
         if nextAudioAt == 0 { nextAudioAt = now }
-        guard now >= nextAudioAt else { return }
-        nextAudioAt += 20_000_000
+        var owed = 0
+        while now >= nextAudioAt && owed < 3 {
+            mixAudio(now: now)
+            nextAudioAt += 20_000_000
+            owed += 1
+        }
         if now - nextAudioAt > 100_000_000 { nextAudioAt = now + 20_000_000 }
+        videoTick(now: now)
+    }
+
+    /// One 20 ms frame for every local leg: play, exchange with peer workers, mix, send.
+    private func mixAudio(now: Int64) {
         for leg in legs { leg.audio?.play(now: now) }
         if !peerWorkers.isEmpty {
             advanceRemoteAudio()

@@ -58,7 +58,7 @@ final class VideoPipeline {
         }
         fullEncoderConfiguration = encoderConfiguration
         currentEncoderConfiguration = encoderConfiguration
-        if configuration.source == .none || configuration.source == .conference {
+        if configuration.source == .none || configuration.source == .conference || configuration.source.isEncodedLoop {
             // A conference leg's picture comes from its room's shared views (`SharedView`).
             encoder = nil
             canvas = nil
@@ -146,8 +146,9 @@ final class VideoPipeline {
             guard case .packet(let packet) = RTPPacket.parse(buffer.bytes) else { return }
             switch depacketizer.push(packet) {
             case .accessUnit(let unit):
+                stream.counters.framesReceived += 1
                 if unit.isKeyframe { stream.counters.keyframesReceived += 1 }
-                decode(unit, now: now)
+                if configuration.decodes { decode(unit, now: now) }
             case .dropped:
                 jitter.requestKeyframe()
             case .incomplete:
@@ -176,7 +177,17 @@ final class VideoPipeline {
             stream.counters.keyframeRequestsSent += 1
         }
 
-        if encoder != nil && configuration.source != .conference {
+        if case .encodedLoop(let loop) = configuration.source {
+            if startedAt == 0 {
+                startedAt = now
+                nextFrameAt = now
+            }
+            if now >= nextFrameAt {
+                sendLooped(loop, now: now)
+                nextFrameAt += frameInterval
+                if now - nextFrameAt > 4 * frameInterval { nextFrameAt = now + frameInterval }
+            }
+        } else if encoder != nil && configuration.source != .conference {
             if startedAt == 0 {
                 startedAt = now
                 nextFrameAt = now
@@ -319,6 +330,19 @@ final class VideoPipeline {
             stream.counters.framesEncoded += 1
             if unit.isKeyframe { stream.counters.keyframesSent += 1 }
             packetizer.forEachPayload(in: unit.bytes) { payload in send(payload, from: unit.bytes, timestamp: timestamp, now: now) }
+        }
+    }
+
+    /// The next access unit of a pre-encoded loop (keyframe requests wait for the loop's IDR).
+    private func sendLooped(_ loop: EncodedVideoLoop, now: Int64) {
+        guard stream.sends, stream.remote != nil else { return }
+        let index = frameIndex % loop.accessUnits.count
+        frameIndex += 1
+        stream.counters.framesEncoded += 1
+        if loop.keyframes[index] { stream.counters.keyframesSent += 1 }
+        let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: MediaClock.ticks(nanoseconds: now - startedAt, clockRate: 90_000))
+        loop.accessUnits[index].withUnsafeBytes { bytes in
+            packetizer.forEachPayload(in: bytes) { payload in send(payload, from: bytes, timestamp: timestamp, now: now) }
         }
     }
 

@@ -7,18 +7,21 @@ final class BinaryUnderTest {
     let outputURL: URL
     let directory: URL
 
-    static var executableURL: URL {
+    static var executableURL: URL { executableURL("callbridge") }
+
+    /// An executable of this package built next to the test bundle.
+    static func executableURL(_ name: String) -> URL {
         let testBinary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        return testBinary.deletingLastPathComponent().appendingPathComponent("callbridge")
+        return testBinary.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], executable: String = "callbridge") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("callbridge-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outputURL = directory.appendingPathComponent("output.log")
         FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outputURL)
-        process.executableURL = Self.executableURL
+        process.executableURL = Self.executableURL(executable)
         process.arguments = arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory.path) }
         process.standardOutput = handle
         process.standardError = handle

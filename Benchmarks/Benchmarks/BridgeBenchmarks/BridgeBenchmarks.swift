@@ -131,7 +131,39 @@ final class Leg {
     }
 }
 
-func measureCycle(_ benchmark: Benchmark, _ body: () -> Void) {
+/// A room of four legs at one resolution, allEqual: every leg decodes its own incoming stream,
+/// composes its view of the other three and encodes it, per frame slot — with the room's
+/// `ScaledTileCache` (each source scaled once per slot for all views) or without (each view
+/// scales its own panes).
+final class RoomOfFour {
+    let legs: [Leg]
+    let tiles: ScaledTileCache?
+    var slot = 0
+
+    init(width: Int, height: Int, sharedTiles: Bool, incoming: Incoming) throws {
+        legs = try (0..<4).map { _ in try Leg(width: width, height: height, layout: .allEqual, incoming: incoming) }
+        tiles = sharedTiles ? ScaledTileCache() : nil
+    }
+
+    func videoSlot() {
+        slot += 1
+        for (i, leg) in legs.enumerated() {
+            leg.frame += 1
+            if leg.frame % Incoming.frames == 0 { leg.frame += 1 }
+            leg.decodeNext(stream: i)
+        }
+        tiles?.nextRound()
+        for (i, leg) in legs.enumerated() {
+            try? leg.compositor.compose(leg.canvas, panes: leg.panes, labels: true, tiles: tiles) { index in
+                let source = index < i ? index : index + 1
+                return PaneContent(picture: legs[source].pictures[source], label: leg.labels[source], sourceID: source, serial: slot)
+            }
+            _ = try? leg.encoder.encode(leg.canvas.frame) { unit in blackHole(unit.bytes.count) }
+        }
+    }
+}
+
+func measureCycle(_ benchmark: Benchmark, legs: Int = 1, _ body: () -> Void) {
     benchmark.startMeasurement()
     let cpu0 = threadCPUNanoseconds()
     body()
@@ -139,8 +171,8 @@ func measureCycle(_ benchmark: Benchmark, _ body: () -> Void) {
     benchmark.stopMeasurement()
     let cpu = max(1, cpu1 - cpu0)
     benchmark.measurement(threadCPU, cpu)
-    // 100 ms of a leg's work per iteration.
-    benchmark.measurement(legsPerCore, 10_000_000_000 / cpu)
+    // 100 ms of `legs` legs' work per iteration.
+    benchmark.measurement(legsPerCore, legs * 10_000_000_000 / cpu)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -170,6 +202,20 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations {
                 measureCycle(benchmark) {
                     for _ in 0..<3 { leg.encodePrecomposed() }
+                }
+            }
+        }
+    }
+
+    for (name, width, height) in [("1080p", 1920, 1080), ("720p", 1280, 720)] {
+        for shared in [true, false] {
+            Benchmark("Room of 4 \(name) allEqual, \(shared ? "shared scaled tiles" : "each view scales"): 4 legs × (decode + compose + encode) ×3, audio ×5") { benchmark in
+                let room = try! RoomOfFour(width: width, height: height, sharedTiles: shared, incoming: incoming())
+                for _ in benchmark.scaledIterations {
+                    measureCycle(benchmark, legs: 4) {
+                        for _ in 0..<3 { room.videoSlot() }
+                        for _ in 0..<5 { for leg in room.legs { leg.audioFrame() } }
+                    }
                 }
             }
         }

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Capacity: legs per core of the release bridge, measured with real SIP legs and real media.
+# The bridge runs pinned to one CPU with one media worker; `callbridge-load ramp` runs pinned
+# to another and adds legs until one receives < 28 fps (degradation off, so overload shows as
+# frame rate) or the bridge answers 503. Cases: 720p allEqual, 720p speakerOnly, 1080p, 480p
+# (allEqual), audio-only G.711 (PCMU) and Opus.
+# Next to each video case, two baselines measured in the same invocation on the same CPU:
+#  1. x264 ceiling: how many 30 fps encodes of that size one core sustains (ffmpeg libx264,
+#     superfast + zerolatency, one thread: the bridge's settings) on a moving test picture;
+#  2. peer pipeline: an ffmpeg filter graph that decodes N inputs and for each of N outputs
+#     stacks the other N−1 (xstack) and encodes them with the same x264 settings; the largest
+#     N it runs in real time (speed ≥ 1.0x) on one core.
+# Writes Benchmarks/results/capacity.md, a JSON and an SVG per case.
+#
+#   Benchmarks/capacity.sh                     # all cases
+#   CASES="720p-allEqual audio-pcmu" Benchmarks/capacity.sh
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+results="$here/results"
+mkdir -p "$results"
+CASES=${CASES:-"720p-allEqual 720p-speakerOnly 1080p-allEqual 480p-allEqual audio-pcmu audio-opus"}
+MAX_LEGS=${MAX_LEGS:-40}
+work=$(mktemp -d /tmp/cb-capacity.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+cpus=($(python3 -c 'import os; print(" ".join(map(str, sorted(os.sched_getaffinity(0)))))'))
+if [ "${#cpus[@]}" -lt 2 ]; then echo "capacity.sh needs two CPUs (bridge on one, load on the other)" >&2; exit 1; fi
+bridge_cpu=${cpus[0]}; load_cpu=${cpus[1]}
+
+(cd "$root" && swift build -c release --product callbridge >/dev/null && swift build -c release --product callbridge-load >/dev/null)
+bin="$root/.build/release"
+
+free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+size_of() { case "$1" in 1080p) echo 1920x1080;; 720p) echo 1280x720;; 480p) echo 848x480;; esac; }
+
+# Baseline 1: x264 encodes per second on one core / 30.
+x264_ceiling() {
+  local size=$1 out
+  out=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -f lavfi -i "testsrc2=size=$size:rate=30" -t 12 \
+        -c:v libx264 -preset superfast -tune zerolatency -threads 1 -f null - 2>&1 | tr '\r' '\n' | grep -o 'fps=[ 0-9.]*' | tail -1 | tr -dc '0-9.')
+  python3 -c "print(f'{float(\"$out\")/30:.2f}')"
+}
+
+# Baseline 2: largest N for which decode N + N×(xstack N−1, encode) runs in real time on one core.
+peer_ok() {
+  local n=$1 size=$2 w h tw th cols rows graph="" maps=() inputs=() i j k speed
+  w=${size%x*}; h=${size#*x}
+  for ((i = 0; i < n; i++)); do inputs+=(-i "$work/in$i.mp4"); done
+  local others=$((n - 1))
+  cols=1; while [ $((cols * cols)) -lt "$others" ]; do cols=$((cols + 1)); done
+  rows=$(( (others + cols - 1) / cols ))
+  tw=$(( (w / cols) / 2 * 2 )); th=$(( (h / rows) / 2 * 2 ))
+  for ((i = 0; i < n; i++)); do
+    graph+="[$i:v]scale=${tw}:${th},split=$others"
+    for ((j = 0; j < n; j++)); do [ "$j" -ne "$i" ] && graph+="[s${i}_$j]"; done
+    graph+=";"
+  done
+  for ((j = 0; j < n; j++)); do
+    local layout="" pads=""
+    k=0
+    for ((i = 0; i < n; i++)); do
+      [ "$i" -eq "$j" ] && continue
+      pads+="[s${i}_$j]"
+      layout+="$(( (k % cols) * tw ))_$(( (k / cols) * th ))|"
+      k=$((k + 1))
+    done
+    if [ "$others" -eq 1 ]; then graph+="${pads}pad=${w}:${h}[o$j];"
+    else graph+="${pads}xstack=inputs=$others:layout=${layout%|}:fill=black,pad=${w}:${h}[o$j];"; fi
+    maps+=(-map "[o$j]" -c:v libx264 -preset superfast -tune zerolatency -threads 1 -f null -)
+  done
+  speed=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -filter_threads 1 -filter_complex_threads 1 -threads 1 "${inputs[@]}" \
+          -filter_complex "${graph%;}" "${maps[@]}" 2>&1 | tr '\r' '\n' | grep -o 'speed=[ 0-9.]*x' | tail -1 | tr -dc '0-9.')
+  python3 -c "import sys; sys.exit(0 if float('${speed:-0}') >= 1.0 else 1)"
+}
+
+peer_pipeline() {
+  local size=$1 n=2 best=0
+  # Inputs: what endpoints send (640×360 H.264, 10 s).
+  for ((i = 0; i < 12; i++)); do
+    [ -f "$work/in$i.mp4" ] || ffmpeg -hide_banner -nostdin -loglevel error -f lavfi -i "testsrc2=size=640x360:rate=30" -t 10 \
+        -vf "hue=h=$((i * 30))" -c:v libx264 -preset superfast -tune zerolatency -g 30 "$work/in$i.mp4"
+  done
+  while [ "$n" -le 12 ] && peer_ok "$n" "$size"; do best=$n; n=$((n + 1)); done
+  echo "$best"
+}
+
+cat > "$work/spaces.json" <<'JSON'
+[
+  {"id": 1, "uri": "1000", "name": "allEqual", "defaultLayout": "allEqual", "mediaEncryption": "optional",
+   "participantLabels": true, "qualityMain": "unrestricted"},
+  {"id": 2, "uri": "1001", "name": "speakerOnly", "defaultLayout": "speakerOnly", "mediaEncryption": "optional",
+   "participantLabels": true, "qualityMain": "unrestricted"}
+]
+JSON
+
+table="| case | bridge legs held | bridge CPU (cores) | legs per core | x264 ceiling (legs/core) | ratio | peer ffmpeg xstack pipeline (legs/core) | ratio | stopped because |
+|---|---:|---:|---:|---:|---:|---:|---:|---|"
+for case in $CASES; do
+  resolution=${case%%-*}; layout=${case#*-}; args=()
+  space=1000; [ "$layout" = speakerOnly ] && space=1001
+  case "$case" in
+    audio-pcmu) args=(--audio-only --audio pcmu --resolution 720p);;
+    audio-opus) args=(--audio-only --audio opus --resolution 720p);;
+    *) args=(--resolution "$resolution");;
+  esac
+  dir="$work/$case"; mkdir -p "$dir/var"; cp "$work/spaces.json" "$dir/var/spaces.json"
+  port=$(free_port)
+  taskset -c "$bridge_cpu" "$bin/callbridge" serve --data-directory "$dir/var" --sip-listen "127.0.0.1:$port" --workers 1 \
+      --no-degradation --maximum-legs 500 --log-level warning > "$dir/bridge.log" 2>&1 &
+  bridge=$!; pids+=("$bridge")
+  sleep 2
+  echo "== $case: ramp (bridge on CPU $bridge_cpu, load on CPU $load_cpu)" >&2
+  taskset -c "$load_cpu" timeout 900 "$bin/callbridge-load" ramp --bridge "127.0.0.1:$port" --space "$space" "${args[@]}" \
+      --maximum-legs "$MAX_LEGS" --bridge-pid "$bridge" --sample 1 --json "$results/capacity-$case.json" \
+      --svg "$results/capacity-$case.svg" > "$dir/load.txt" || true
+  kill "$bridge" 2>/dev/null || true; wait "$bridge" 2>/dev/null || true
+  read -r held cores lpc reason < <(python3 - "$results/capacity-$case.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cores = r.get("bridgeCores"); lpc = r.get("legsPerCore")
+print(r["sustainedLegs"], f"{cores:.2f}" if cores else "n/a", f"{lpc:.2f}" if lpc else "n/a", r["stopReason"].replace("|", "/"))
+PY
+)
+  ceiling="—"; ratio1="—"; peer="—"; ratio2="—"
+  if [ "${case#audio}" = "$case" ]; then
+    size=$(size_of "$resolution")
+    ceiling=$(x264_ceiling "$size")
+    peer=$(peer_pipeline "$size")
+    ratio1=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$ceiling\"):.2f}' if '$lpc' != 'n/a' else 'n/a')")
+    ratio2=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$peer\"):.2f}' if '$lpc' != 'n/a' and float('$peer') > 0 else 'n/a')")
+  fi
+  table+="
+| $case | $held | $cores | $lpc | $ceiling | $ratio1 | $peer | $ratio2 | $reason |"
+  echo "$table" | tail -1 >&2
+done
+
+{
+  echo "# Capacity ($(date -u +%Y-%m-%d), $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+  echo
+  echo "Bridge: release build, one media worker pinned to CPU $bridge_cpu, degradation off. Load: callbridge-load ramp"
+  echo "pinned to CPU $load_cpu, threshold 28 fps (audio: 20 ms packets, full rate = 30), one sampled leg."
+  echo
+  echo "$table"
+} > "$results/capacity.md"
+cat "$results/capacity.md"
