@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "callbridge-load",
             dependencies: [
-                "MediaCore", "Codecs", "MediaAnalysis", "SDP", "SIP", "Engine", "Control",
+                "MediaCore", "Codecs", "MediaAnalysis", "SDP", "SIP", "SIPTransport", "Engine", "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -6,10 +6,11 @@
 # (allEqual), audio-only G.711 (PCMU) and Opus.
 # Next to each video case, two baselines measured in the same invocation on the same CPU:
 #  1. x264 ceiling: how many 30 fps encodes of that size one core sustains (ffmpeg libx264,
-#     superfast + zerolatency, one thread: the bridge's settings) on a moving test picture;
-#  2. peer pipeline: an ffmpeg filter graph that decodes N inputs and for each of N outputs
-#     stacks the other N−1 (xstack) and encodes them with the same x264 settings; the largest
-#     N it runs in real time (speed ≥ 1.0x) on one core.
+#     superfast + zerolatency, one thread, the bridge's bitrate) on the same content: 90
+#     pictures a sampled leg received from the bridge during the ramp, looped;
+#  2. peer pipeline: an ffmpeg filter graph that decodes N inputs (the case's size and the load
+#     legs' bitrate) and for each of N outputs stacks the other N−1 (xstack) and encodes them
+#     with the same x264 settings; the largest N it runs in real time (speed ≥ 1.0x) on one core.
 # Writes Benchmarks/results/capacity.md, a JSON and an SVG per case.
 #
 #   Benchmarks/capacity.sh                     # all cases
@@ -21,6 +22,7 @@ results="$here/results"
 mkdir -p "$results"
 CASES=${CASES:-"720p-allEqual 720p-speakerOnly 1080p-allEqual 480p-allEqual audio-pcmu audio-opus"}
 MAX_LEGS=${MAX_LEGS:-40}
+AUDIO_MAX_LEGS=${AUDIO_MAX_LEGS:-300}
 work=$(mktemp -d /tmp/cb-capacity.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -35,13 +37,20 @@ bin="$root/.build/release"
 
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# The bridge's send bitrate (H264EncoderConfiguration.defaultBitrate: 0.065 bit/pixel at 30 fps).
+bitrate_of() { case "$1" in 1920x1080) echo 4043k;; 1280x720) echo 1797k;; *) echo 793k;; esac; }
+
 size_of() { case "$1" in 1080p) echo 1920x1080;; 720p) echo 1280x720;; 480p) echo 848x480;; esac; }
 
-# Baseline 1: x264 encodes per second on one core / 30.
+# Baseline 1: x264 encodes per second on one core / 30, on the same content: the composed
+# pictures a sampled leg received from the bridge in this run (raw, recorded by
+# callbridge-load --record-yuv), looped; the bridge's settings (superfast, zerolatency, one
+# thread, the bridge's bitrate for the size).
 x264_ceiling() {
-  local size=$1 out
-  out=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -f lavfi -i "testsrc2=size=$size:rate=30" -t 12 \
-        -c:v libx264 -preset superfast -tune zerolatency -threads 1 -f null - 2>&1 | tr '\r' '\n' | grep -o 'fps=[ 0-9.]*' | tail -1 | tr -dc '0-9.')
+  local size=$1 raw=$2 bitrate out
+  bitrate=$(bitrate_of "$size")
+  out=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -f rawvideo -pix_fmt yuv420p -s "$size" -r 30 -stream_loop 3 -i "$raw" \
+        -c:v libx264 -preset superfast -tune zerolatency -profile:v baseline -b:v "$bitrate" -threads 1 -f null - 2>&1 | tr '\r' '\n' | grep -o 'fps=[ 0-9.]*' | tail -1 | tr -dc '0-9.')
   python3 -c "print(f'{float(\"$out\")/30:.2f}')"
 }
 
@@ -70,7 +79,7 @@ peer_ok() {
     done
     if [ "$others" -eq 1 ]; then graph+="${pads}pad=${w}:${h}[o$j];"
     else graph+="${pads}xstack=inputs=$others:layout=${layout%|}:fill=black,pad=${w}:${h}[o$j];"; fi
-    maps+=(-map "[o$j]" -c:v libx264 -preset superfast -tune zerolatency -threads 1 -f null -)
+    maps+=(-map "[o$j]" -c:v libx264 -preset superfast -tune zerolatency -profile:v baseline -b:v "$(bitrate_of "$size")" -threads 1 -f null -)
   done
   speed=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -filter_threads 1 -filter_complex_threads 1 -threads 1 "${inputs[@]}" \
           -filter_complex "${graph%;}" "${maps[@]}" 2>&1 | tr '\r' '\n' | grep -o 'speed=[ 0-9.]*x' | tail -1 | tr -dc '0-9.')
@@ -78,11 +87,14 @@ peer_ok() {
 }
 
 peer_pipeline() {
-  local size=$1 n=2 best=0
-  # Inputs: what endpoints send (640×360 H.264, 10 s).
+  local size=$1 n=2 best=0 rate
+  # Inputs: what the load legs send in this case (the same size, camera-like noise, their
+  # bitrate, 10 s each), so the peer decodes what the bridge decodes.
+  case "$size" in 1920x1080) rate=2500k;; 1280x720) rate=1500k;; *) rate=700k;; esac
+  rm -f "$work"/in*.mp4
   for ((i = 0; i < 12; i++)); do
-    [ -f "$work/in$i.mp4" ] || ffmpeg -hide_banner -nostdin -loglevel error -f lavfi -i "testsrc2=size=640x360:rate=30" -t 10 \
-        -vf "hue=h=$((i * 30))" -c:v libx264 -preset superfast -tune zerolatency -g 30 "$work/in$i.mp4"
+    ffmpeg -hide_banner -nostdin -loglevel error -f lavfi -i "testsrc2=size=$size:rate=30" -t 10 \
+        -vf "hue=h=$((i * 30)),noise=alls=6:allf=t" -c:v libx264 -preset superfast -tune zerolatency -b:v "$rate" -g 30 "$work/in$i.mp4"
   done
   while [ "$n" -le 12 ] && peer_ok "$n" "$size"; do best=$n; n=$((n + 1)); done
   echo "$best"
@@ -100,11 +112,11 @@ JSON
 table="| case | bridge legs held | bridge CPU (cores) | legs per core | x264 ceiling (legs/core) | ratio | peer ffmpeg xstack pipeline (legs/core) | ratio | stopped because |
 |---|---:|---:|---:|---:|---:|---:|---:|---|"
 for case in $CASES; do
-  resolution=${case%%-*}; layout=${case#*-}; args=()
+  resolution=${case%%-*}; layout=${case#*-}; args=(); max=$MAX_LEGS
   space=1000; [ "$layout" = speakerOnly ] && space=1001
   case "$case" in
-    audio-pcmu) args=(--audio-only --audio pcmu --resolution 720p);;
-    audio-opus) args=(--audio-only --audio opus --resolution 720p);;
+    audio-pcmu) args=(--audio-only --audio pcmu --step 10 --call-rate 50); max=$AUDIO_MAX_LEGS;;
+    audio-opus) args=(--audio-only --audio opus --step 10 --call-rate 50); max=$AUDIO_MAX_LEGS;;
     *) args=(--resolution "$resolution");;
   esac
   dir="$work/$case"; mkdir -p "$dir/var"; cp "$work/spaces.json" "$dir/var/spaces.json"
@@ -114,8 +126,8 @@ for case in $CASES; do
   bridge=$!; pids+=("$bridge")
   sleep 2
   echo "== $case: ramp (bridge on CPU $bridge_cpu, load on CPU $load_cpu)" >&2
-  taskset -c "$load_cpu" timeout 900 "$bin/callbridge-load" ramp --bridge "127.0.0.1:$port" --space "$space" "${args[@]}" \
-      --maximum-legs "$MAX_LEGS" --bridge-pid "$bridge" --sample 1 --json "$results/capacity-$case.json" \
+  taskset -c "$load_cpu" timeout 900 "$bin/callbridge-load" ramp --bridge "127.0.0.1:$port" --space "$space" \
+      --maximum-legs "$max" "${args[@]}" --bridge-pid "$bridge" --sample 1 --record-yuv "$dir/received.yuv" --json "$results/capacity-$case.json" \
       --svg "$results/capacity-$case.svg" > "$dir/load.txt" || true
   kill "$bridge" 2>/dev/null || true; wait "$bridge" 2>/dev/null || true
   read -r held cores lpc reason < <(python3 - "$results/capacity-$case.json" <<'PY'
@@ -128,7 +140,7 @@ PY
   ceiling="—"; ratio1="—"; peer="—"; ratio2="—"
   if [ "${case#audio}" = "$case" ]; then
     size=$(size_of "$resolution")
-    ceiling=$(x264_ceiling "$size")
+    ceiling=$(x264_ceiling "$size" "$dir/received.yuv")
     peer=$(peer_pipeline "$size")
     ratio1=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$ceiling\"):.2f}' if '$lpc' != 'n/a' else 'n/a')")
     ratio2=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$peer\"):.2f}' if '$lpc' != 'n/a' and float('$peer') > 0 else 'n/a')")

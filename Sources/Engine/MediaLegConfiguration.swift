@@ -54,11 +54,15 @@ extension MediaSendSource {
 public final class EncodedVideoLoop: Sendable, Equatable {
     public let accessUnits: [[UInt8]]
     public let keyframes: [Bool]
+    /// Called on the worker thread as each unit goes out (its index in the loop, the media
+    /// clock): a load generator timestamps the stamps it drew into the pictures.
+    public let onSend: (@Sendable (Int, Int64) -> Void)?
 
-    public init(accessUnits: [[UInt8]], keyframes: [Bool]) {
+    public init(accessUnits: [[UInt8]], keyframes: [Bool], onSend: (@Sendable (Int, Int64) -> Void)? = nil) {
         precondition(!accessUnits.isEmpty && accessUnits.count == keyframes.count && keyframes[0], "a loop starts at an IDR")
         self.accessUnits = accessUnits
         self.keyframes = keyframes
+        self.onSend = onSend
     }
 
     public static func == (a: EncodedVideoLoop, b: EncodedVideoLoop) -> Bool { a === b }

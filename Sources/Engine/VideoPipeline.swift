@@ -344,6 +344,7 @@ final class VideoPipeline {
         loop.accessUnits[index].withUnsafeBytes { bytes in
             packetizer.forEachPayload(in: bytes) { payload in send(payload, from: bytes, timestamp: timestamp, now: now) }
         }
+        loop.onSend?(index, now)
     }
 
     private func send(_ payload: H264Payload, from accessUnit: UnsafeRawBufferPointer, timestamp: UInt32, now: Int64) {

@@ -27,6 +27,8 @@ struct CommonOptions: ParsableArguments {
     var audioOnly = false
     @Flag(help: "Offer SDES-SRTP (required) instead of plain RTP.")
     var srtp = false
+    @Flag(help: "SIP over TLS (to the bridge's SIP port + 1) instead of UDP.")
+    var tls = false
     @Option(help: "New calls per second.")
     var callRate: Double = 5
     @Option(help: "Legs whose video and audio are decoded and verified (markers, tones).")
@@ -41,6 +43,8 @@ struct CommonOptions: ParsableArguments {
     var json: String?
     @Option(help: "Write an SVG plot of frame rate and bridge CPU against legs here.")
     var svg: String?
+    @Option(help: "Write 90 raw 4:2:0 pictures that the first sampled leg receives (after 3 s) here.")
+    var recordYuv: String?
 
     func loadOptions() throws -> LoadOptions {
         let parts = bridge.split(separator: ":")
@@ -59,10 +63,12 @@ struct CommonOptions: ParsableArguments {
         options.audio = audio
         options.video = !audioOnly
         options.srtp = srtp
+        options.tls = tls
         options.callsPerSecond = callRate
         options.sampledLegs = sample
         options.mediaWorkers = mediaWorkers
         options.bridgePID = bridgePid
+        options.recordPath = recordYuv
         return options
     }
 
@@ -128,6 +134,8 @@ extension LoadCommand {
             if Interrupt.requested { stopReason = "interrupted" }
             FileHandle.standardError.write("\n".data(using: .utf8)!)
             let checks = options.verify ? run.checks() : []
+            let totals = run.receiveTotals()
+            let latencies = run.latencies()
             run.hangUpAll()
             let held = run.legs.count == legs && minimum >= common.threshold && !Interrupt.requested ? legs : 0
             let cores = average(run.samples.compactMap(\.bridgeCores))
@@ -135,6 +143,10 @@ extension LoadCommand {
                                     video: options.video, space: options.space, sustainedLegs: held, thresholdFPS: common.threshold,
                                     minimumFPS: minimum, meanFPS: average(rates) ?? 0,
                                     bridgeCores: cores, legsPerCore: held > 0 ? cores.map { Double(held) / max($0, 0.01) } : nil,
+                                    packetsLost: totals.lost, maximumJitterMilliseconds: totals.jitter,
+                                    keyframesReceived: totals.keyframes, framesReceived: totals.frames,
+                                    latencyMillisecondsMedian: percentile(latencies, 0.5), latencyMillisecondsP95: percentile(latencies, 0.95),
+                                    latencySamples: latencies.count,
                                     failedCalls: run.failedCalls, refusedByBridge: run.refusedByBridge,
                                     bridgeUnresponsive: run.bridgeUnresponsive, stopReason: stopReason,
                                     problems: run.rejections, checks: checks, samples: run.samples)
@@ -149,11 +161,12 @@ extension LoadCommand {
         @Option(help: "Seconds to let a new leg settle before measuring.") var settle: Double = 2
         @Option(help: "Seconds of measurement per leg count.") var window: Double = 3
         @Option(help: "Stop at this many legs.") var maximumLegs: Int = 64
+        @Option(help: "Legs added per step (audio-only ramps go faster with 10).") var step: Int = 1
         @Option(help: "Stop after this many seconds in all.") var maximumSeconds: Double = 600
         @OptionGroup var common: CommonOptions
 
         func run() throws {
-            guard maximumLegs >= 1, maximumLegs <= 500, settle >= 0, window >= 1 else { throw ValidationError("bad ramp bounds") }
+            guard maximumLegs >= 1, maximumLegs <= 500, settle >= 0, window >= 1, step >= 1 else { throw ValidationError("bad ramp bounds") }
             Interrupt.install()
             let options = try common.loadOptions()
             let run = try LoadRun(options: options)
@@ -163,8 +176,14 @@ extension LoadCommand {
             while run.legs.count < maximumLegs {
                 if Interrupt.requested { stopReason = "interrupted"; break }
                 if run.elapsed > maximumSeconds { stopReason = "reached --maximum-seconds"; break }
-                try run.prepare(legs: run.legs.count + 1)
-                guard run.addLeg() else {
+                let target = min(maximumLegs, run.legs.count + step)
+                try run.prepare(legs: target)
+                var added = true
+                while run.legs.count < target {
+                    guard run.addLeg() else { added = false; break }
+                    if run.legs.count < target { Interrupt.sleep(1 / options.callsPerSecond) }
+                }
+                guard added else {
                     stopReason = run.refusedByBridge ? "the bridge refused leg \(run.legs.count + 1) (503)"
                         : run.bridgeUnresponsive ? "the bridge stopped answering" : "a call failed"
                     break
@@ -183,12 +202,18 @@ extension LoadCommand {
             }
             FileHandle.standardError.write("\n".data(using: .utf8)!)
             let checks = options.verify ? run.checks() : []
+            let totals = run.receiveTotals()
+            let latencies = run.latencies()
             run.hangUpAll()
             let report = LoadReport(mode: "ramp", resolution: options.resolution.rawValue, audio: options.audio.rawValue,
                                     video: options.video, space: options.space, sustainedLegs: held, thresholdFPS: common.threshold,
                                     minimumFPS: heldSample?.minimumFPS ?? 0, meanFPS: heldSample?.meanFPS ?? 0,
                                     bridgeCores: heldSample?.bridgeCores,
                                     legsPerCore: heldSample?.bridgeCores.map { Double(held) / max($0, 0.01) },
+                                    packetsLost: totals.lost, maximumJitterMilliseconds: totals.jitter,
+                                    keyframesReceived: totals.keyframes, framesReceived: totals.frames,
+                                    latencyMillisecondsMedian: percentile(latencies, 0.5), latencyMillisecondsP95: percentile(latencies, 0.95),
+                                    latencySamples: latencies.count,
                                     failedCalls: run.failedCalls, refusedByBridge: run.refusedByBridge,
                                     bridgeUnresponsive: run.bridgeUnresponsive, stopReason: stopReason,
                                     problems: run.rejections, checks: checks, samples: run.samples)
@@ -202,6 +227,11 @@ func progress(_ s: LoadSample) {
     let line = String(format: "\r%6.1f s  legs %3d  fps min %5.1f mean %5.1f", s.seconds, s.legs, s.minimumFPS, s.meanFPS)
         + "  bridge CPU \(cores) cores   "
     FileHandle.standardError.write(line.data(using: .utf8)!)
+}
+
+/// The `q` quantile of sorted values (nearest rank).
+func percentile(_ sorted: [Double], _ q: Double) -> Double? {
+    sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
 }
 
 func average(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }

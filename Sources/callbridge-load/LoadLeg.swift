@@ -7,8 +7,36 @@ import MediaCore
 import SDP
 import Synchronization
 
+/// When each leg last sent each frame of its loop (media clock), for the stamps.
+final class SendLog: Sendable {
+    private let times = Mutex<[Int: [Int64]]>([:])
+
+    func record(leg: Int, frame: Int, at now: Int64) {
+        times.withLock { all in
+            if all[leg] == nil { all[leg] = [Int64](repeating: 0, count: 64) }
+            if frame < 64 { all[leg]![frame] = now }
+        }
+    }
+
+    func sentAt(leg: Int, frame: Int) -> Int64? {
+        times.withLock { all in all[leg].flatMap { frame < $0.count && $0[frame] > 0 ? $0[frame] : nil } }
+    }
+}
+
 /// What a sampled leg's sinks saw (written on a media worker, read by the run).
 final class LegProbe: Sendable {
+    let index: Int
+    let sendLog: SendLog
+    /// How many legs are up (others' stamps are read up to this index).
+    let legCount = Mutex<Int>(0)
+    /// Milliseconds from a stamped frame leaving its sender to this leg decoding a picture
+    /// that shows it (bridge jitter buffer, decode, composition slot, encode, our receive).
+    let latencies = Mutex<[Double]>([])
+
+    init(index: Int, sendLog: SendLog) {
+        self.index = index
+        self.sendLog = sendLog
+    }
     /// Marker census of the last checked picture (every 15th decoded one).
     let census = Mutex<[Int]?>(nil)
     let pictures = Mutex<Int>(0)
@@ -17,13 +45,54 @@ final class LegProbe: Sendable {
     let audio = Mutex<[Int16]>([])
     let sampleRate = Mutex<Int>(48_000)
 
+    /// Raw 4:2:0 pictures of what this leg receives, written once it is in steady state:
+    /// the capacity benchmark encodes exactly this content for its x264 ceiling.
+    let recording = Mutex<(handle: FileHandle, skip: Int, remaining: Int)?>(nil)
+
+    func record(to path: String, frames: Int) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        recording.withLock { $0 = (handle, 90, frames) }
+    }
+
+    private func write(_ frame: VideoFrame) {
+        recording.withLock { state in
+            guard var current = state else { return }
+            if current.skip > 0 { current.skip -= 1; state = current; return }
+            var bytes = Data(capacity: frame.width * frame.height * 3 / 2)
+            for plane in 0..<3 {
+                frame.withPlane(plane) { p in
+                    for row in 0..<p.height { bytes.append(UnsafeBufferPointer(p.row(row))) }
+                }
+            }
+            current.handle.write(bytes)
+            current.remaining -= 1
+            if current.remaining <= 0 { try? current.handle.close(); state = nil } else { state = current }
+        }
+    }
+
     var videoSink: @Sendable (VideoFrame, UInt32) -> Void {
         { frame, _ in
+            self.write(frame)
             let n = self.pictures.withLock { $0 += 1; return $0 }
             guard n % 15 == 0 else { return }
             let counts = LoadMarker.census(frame)
             self.census.withLock { $0 = counts }
             self.pictureSize.withLock { $0 = (frame.width, frame.height) }
+            self.measureLatency(frame, census: counts)
+        }
+    }
+
+    /// Reads every other leg's stamp in the picture and how long ago that frame was sent.
+    private func measureLatency(_ frame: VideoFrame, census: [Int]) {
+        let now = MediaClock.nowNanoseconds()
+        let legs = legCount.withLock { $0 }
+        guard legs <= LoadMarker.distinguishableLegs else { return }
+        for other in 0..<legs where other != index && census[other % LoadMarker.palette.count] >= 40 {
+            guard let stamp = LoadMarker.readStamp(frame, leg: other), let sent = sendLog.sentAt(leg: other, frame: stamp) else { continue }
+            let milliseconds = Double(now - sent) / 1e6
+            // A stamp repeats every second: only a sane reading counts.
+            if milliseconds > 0 && milliseconds < 1000 { latencies.withLock { $0.append(milliseconds) } }
         }
     }
 
@@ -42,7 +111,7 @@ final class LegProbe: Sendable {
 final class LoadLeg {
     let index: Int
     let sampled: Bool
-    let probe = LegProbe()
+    let probe: LegProbe
     var dialog: SIPCaller.Dialog?
     var legID: Int { 1_000 + index }
     var joinedAt: Double = 0
@@ -55,9 +124,10 @@ final class LoadLeg {
     /// Delivered frame rate over the last measurement window.
     var fps = 0.0
 
-    init(index: Int, sampled: Bool) {
+    init(index: Int, sampled: Bool, sendLog: SendLog) {
         self.index = index
         self.sampled = sampled
+        probe = LegProbe(index: index, sendLog: sendLog)
     }
 
     /// The offer for this leg: our ports, the codecs asked for, and the H.264 level that asks

@@ -16,6 +16,16 @@ struct LoadReport: Codable {
     /// Bridge CPU cores in use at `sustainedLegs`, and legs per core from it.
     var bridgeCores: Double?
     var legsPerCore: Double?
+    /// Over every leg, what it received from the bridge: RTP packets lost (RFC 3550 A.3),
+    /// the worst interarrival jitter (A.8), keyframes, and video frames.
+    var packetsLost: Int
+    var maximumJitterMilliseconds: Double
+    var keyframesReceived: Int
+    var framesReceived: Int
+    /// From the per-frame stamps: sender → bridge → decoded at a sampled leg, in ms.
+    var latencyMillisecondsMedian: Double?
+    var latencyMillisecondsP95: Double?
+    var latencySamples: Int
     var failedCalls: Int
     var refusedByBridge: Bool
     var bridgeUnresponsive: Bool
@@ -35,7 +45,9 @@ struct LoadReport: Codable {
             "  legs sustained      \(sustainedLegs) (threshold \(f(thresholdFPS)) fps)",
             "  frame rate          min \(f(minimumFPS)) / mean \(f(meanFPS)) fps",
             "  bridge CPU          \(f(bridgeCores, 2)) cores",
+            "  received            \(framesReceived) frames, \(keyframesReceived) keyframes, \(packetsLost) packets lost, jitter ≤ \(f(maximumJitterMilliseconds)) ms",
             "  legs per core       \(f(legsPerCore, 2))",
+"  latency (stamps)    median \(f(latencyMillisecondsMedian, 0)) ms, p95 \(f(latencyMillisecondsP95, 0)) ms (\(latencySamples) readings)",
             "  failed calls        \(failedCalls)\(refusedByBridge ? " (bridge refused a call: 503)" : "")\(bridgeUnresponsive ? " (bridge stopped answering)" : "")",
             "  stopped because     \(stopReason)",
         ]

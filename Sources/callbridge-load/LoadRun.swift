@@ -39,11 +39,13 @@ struct LoadOptions: Sendable {
     var audio = Audio.opus
     var video = true
     var srtp = false
+    var tls = false
     var callsPerSecond = 5.0
     var sampledLegs = 2
     var mediaWorkers = 1
     var bridgePID: Int32?
     var verify = true
+    var recordPath: String?
 }
 
 /// One measurement: legs up, their delivered frame rates, the bridge's CPU.
@@ -67,6 +69,7 @@ final class LoadRun {
     private(set) var refusedByBridge = false
     private(set) var bridgeUnresponsive = false
     private var loops: [Int: EncodedVideoLoop] = [:]
+    let sendLog = SendLog()
     /// Filled from the engine's event pump thread.
     private final class Events: Sendable {
         let statistics = Mutex<[Int: MediaLegStatistics]>([:])
@@ -77,7 +80,7 @@ final class LoadRun {
 
     init(options: LoadOptions) throws {
         self.options = options
-        caller = try SIPCaller(bridge: options.bridge, host: options.host)
+        caller = try SIPCaller(bridge: options.bridge, host: options.host, transport: options.tls ? .tls : .udp)
         engine = try MediaEngine(workerCount: options.mediaWorkers, spreadsSpaces: true, degradesUnderLoad: false)
         engine.onEvent { [events] _, event in
             if case .statistics(let id, let stats) = event { events.statistics.withLock { $0[id] = stats } }
@@ -91,7 +94,10 @@ final class LoadRun {
     private func loop(for index: Int) throws -> EncodedVideoLoop {
         if let loop = loops[index] { return loop }
         let size = options.resolution.size
-        let made = try LoadMarker.encodeLoop(forLeg: index, width: size.width, height: size.height)
+        let log = sendLog
+        let made = try LoadMarker.encodeLoop(forLeg: index, width: size.width, height: size.height) { frame, now in
+            log.record(leg: index, frame: frame, at: now)
+        }
         loops[index] = made
         return made
     }
@@ -107,8 +113,9 @@ final class LoadRun {
     @discardableResult
     func addLeg() -> Bool {
         let index = legs.count
-        let leg = LoadLeg(index: index, sampled: index < options.sampledLegs)
+        let leg = LoadLeg(index: index, sampled: index < options.sampledLegs, sendLog: sendLog)
         do {
+            if index == 0, leg.sampled, let path = options.recordPath { try leg.probe.record(to: path, frames: 90) }
             let loop = options.video ? try loop(for: index) : nil
             let reservation = try PortReservation(host: options.host)
             let local = LoadLeg.local(reservation: reservation, options: options)
@@ -140,6 +147,7 @@ final class LoadRun {
                 leg.joinedAt = elapsed
                 leg.lastSampleAt = elapsed
                 legs.append(leg)
+                for each in legs { each.probe.legCount.withLock { $0 = legs.count } }
                 return true
             }
         } catch {
@@ -199,15 +207,38 @@ final class LoadRun {
     /// Resets the frame-rate windows (after adding legs, so a window holds only steady state).
     func restartWindows() { _ = measure(); samples.removeLast() }
 
+    /// Totals over every leg's last statistics: (lost, worst jitter, keyframes, frames).
+    func receiveTotals() -> (lost: Int, jitter: Double, keyframes: Int, frames: Int) {
+        var lost = 0, jitter = 0.0, keyframes = 0, frames = 0
+        for stats in legs.compactMap(\.latest) {
+            lost += Int(stats.video.packetsLost + stats.audio.packetsLost)
+            jitter = max(jitter, stats.video.jitterMilliseconds, stats.audio.jitterMilliseconds)
+            keyframes += stats.video.keyframesReceived
+            frames += stats.video.framesReceived
+        }
+        return (lost, jitter, keyframes, frames)
+    }
+
+    /// Stamp latencies seen by the sampled legs (ms), sorted.
+    func latencies() -> [Double] { legs.flatMap { $0.probe.latencies.withLock { $0 } }.sorted() }
+
     func checks() -> [LegCheck] {
         legs.filter(\.sampled).map { LegCheck.evaluate($0, legs: legs.count) }
     }
 
     /// BYE on every leg (each bounded to 2 s), then the media engine stops.
     func hangUpAll() {
+        var unanswered = 0
         for leg in legs {
-            if let dialog = leg.dialog, !caller.bye(dialog) { rejections.append("leg \(leg.index): BYE not answered") }
+            // Once BYEs go unanswered the bridge is gone or stuck: send the rest, wait briefly.
+            if let dialog = leg.dialog, !caller.bye(dialog, seconds: unanswered > 0 ? 0.1 : 2) {
+                unanswered += 1
+            }
             engine.detach(legID: leg.legID)
+        }
+        if unanswered > 0 {
+            bridgeUnresponsive = true
+            rejections.append("\(unanswered) BYE\(unanswered == 1 ? "" : "s") not answered")
         }
         engine.shutdown()
         caller.close()

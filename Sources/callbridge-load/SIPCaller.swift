@@ -1,14 +1,21 @@
 import Glibc
 import MediaCore
 import SIP
+import SIPTransport
 import Synchronization
 
-/// A small SIP user agent client over UDP for the load generator: INVITE (retransmitted with
-/// RFC 3261 §17.1.1.2 Timer A doubling, given up after Timer B = 64·T1), ACK for the 2xx, BYE.
-/// One socket for every leg; a receive thread matches responses to transactions by Call-ID and
-/// CSeq, answers the bridge's in-dialog requests (BYE, OPTIONS, session refreshes) and never
-/// blocks on a bridge that stops answering: every wait has a deadline.
+/// A small SIP user agent client for the load generator: INVITE (over UDP retransmitted with
+/// RFC 3261 §17.1.1.2 Timer A doubling), ACK for the 2xx, BYE. Every leg shares one flow: a
+/// UDP socket with a receive thread, or one TLS connection (to the bridge's SIP port + 1, no
+/// certificate verification: the bridge's is self-signed) through our swift-nio transport.
+/// Responses are matched to transactions by Call-ID and CSeq; the bridge's in-dialog requests
+/// (BYE, OPTIONS, session refreshes) are answered; every wait has a deadline, so a bridge that
+/// stops answering is reported, not waited on.
 final class SIPCaller: @unchecked Sendable {
+    enum Transport: String, Sendable { case udp, tls }
+
+    /// Lets the TLS transport's handler (made before `self`) reach the caller.
+    private final class Route: @unchecked Sendable { weak var caller: SIPCaller? }
     struct Dialog: Sendable {
         var callID: String
         var localTag: String
@@ -27,7 +34,10 @@ final class SIPCaller: @unchecked Sendable {
         case noAnswer
     }
 
+    let transport: Transport
     private let socket: UDPSocket
+    private var layer: SIPTransportLayer?
+    private var connection: SIPConnection?
     let localPort: UInt16
     /// Our offer per call, answered again to a session refresh (re-INVITE) from the bridge.
     private let offers = Mutex<[String: [UInt8]]>([:])
@@ -43,11 +53,22 @@ final class SIPCaller: @unchecked Sendable {
     private var thread: pthread_t?
     private let parser = SIPParser()
 
-    init(bridge: SocketAddress, host: String = "127.0.0.1") throws {
+    init(bridge: SocketAddress, host: String = "127.0.0.1", transport: Transport = .udp) throws {
         self.bridge = bridge
         self.host = host
+        self.transport = transport
         socket = try UDPSocket(host: host)
         localPort = socket.localPort
+        if transport == .tls {
+            let route = Route()
+            let layer = SIPTransportLayer { inbound, _ in
+                if case .message(let message) = inbound { route.caller?.dispatch(message) }
+            }
+            self.layer = layer
+            connection = try layer.connect(.tls, host: bridge.host, port: Int(bridge.port) + 1).wait()
+            route.caller = self
+            return
+        }
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
         pthread_create(&handle, nil, { raw in
@@ -62,6 +83,7 @@ final class SIPCaller: @unchecked Sendable {
         running.store(false, ordering: .relaxed)
         if let thread { pthread_join(thread, nil) }
         thread = nil
+        layer?.shutdownBlocking()
     }
 
     func wasEndedByBridge(_ callID: String) -> Bool { endedByBridge.withLock { $0.contains(callID) } }
@@ -69,12 +91,16 @@ final class SIPCaller: @unchecked Sendable {
     // MARK: Requests
 
     private func newVia() -> SIPVia {
-        SIPVia(transport: "UDP", host: SIPHost(host)!, port: localPort, branch: SIPIdentifiers.makeBranch(),
+        SIPVia(transport: transport == .tls ? "TLS" : "UDP", host: SIPHost(host)!, port: localPort, branch: SIPIdentifiers.makeBranch(),
                parameters: SIPParameters([SIPParameters.Parameter(name: "rport", value: nil)]))
     }
 
+    private var transportParameters: SIPParameters {
+        transport == .tls ? SIPParameters([SIPParameters.Parameter(name: "transport", value: "tls")]) : SIPParameters()
+    }
+
     private var contact: SIPNameAddress {
-        SIPNameAddress(uri: SIPURI(user: "load", host: SIPHost(host)!, port: localPort))
+        SIPNameAddress(uri: SIPURI(user: "load", host: SIPHost(host)!, port: localPort, parameters: transportParameters))
     }
 
     /// Sends an INVITE with `offer` to `user`@bridge and waits for the final answer (ACKing a
@@ -82,7 +108,8 @@ final class SIPCaller: @unchecked Sendable {
     func invite(user: String, displayName: String, offer: String, seconds: Double = 32) -> InviteResult {
         let callID = SIPIdentifiers.makeCallID(host: host)
         let localTag = SIPIdentifiers.makeTag()
-        let requestURI = SIPURI(user: user, host: SIPHost(bridge.host)!, port: bridge.port)
+        let requestURI = SIPURI(user: user, host: SIPHost(bridge.host)!, port: transport == .tls ? bridge.port + 1 : bridge.port,
+                                parameters: transportParameters)
         let from = SIPNameAddress(displayName: displayName, uri: SIPURI(user: "load", host: SIPHost(host)!, port: localPort),
                                   parameters: SIPParameters([SIPParameters.Parameter(name: "tag", value: localTag)]))
         let to = SIPNameAddress(uri: requestURI)
@@ -143,8 +170,8 @@ final class SIPCaller: @unchecked Sendable {
                 provisional = true
             }
             let now = MediaClock.nowNanoseconds()
-            // A provisional response stops INVITE retransmission (§17.1.1.2).
-            if now >= nextRetransmit && !provisional {
+            // A provisional response stops INVITE retransmission (§17.1.1.2); TLS is reliable.
+            if transport == .udp && now >= nextRetransmit && !provisional {
                 send(bytes)
                 interval = min(interval * 2, 4_000_000_000)
                 nextRetransmit = now + interval
@@ -155,7 +182,11 @@ final class SIPCaller: @unchecked Sendable {
     }
 
     private func send(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { _ = socket.send($0, to: bridge) }
+        if let connection {
+            connection.send(bytes)
+        } else {
+            bytes.withUnsafeBytes { _ = socket.send($0, to: bridge) }
+        }
     }
 
     // MARK: Receive
@@ -174,14 +205,18 @@ final class SIPCaller: @unchecked Sendable {
                 }
             }
             guard n > 0, let message = try? parser.parse(datagram: Array(buffer[0..<n])) else { continue }
-            switch message {
-            case .response(let response):
-                guard let callID = try? response.headers.callID, let cseq = try? response.headers.cseq else { continue }
-                let key = key(callID, cseq.sequenceNumber, cseq.method)
-                waiters.withLock { $0[key]?.responses.append(response) }
-            case .request(let request):
-                answer(request)
-            }
+            dispatch(message)
+        }
+    }
+
+    private func dispatch(_ message: SIPMessage) {
+        switch message {
+        case .response(let response):
+            guard let callID = try? response.headers.callID, let cseq = try? response.headers.cseq else { return }
+            let key = key(callID, cseq.sequenceNumber, cseq.method)
+            waiters.withLock { $0[key]?.responses.append(response) }
+        case .request(let request):
+            answer(request)
         }
     }
 

@@ -38,7 +38,28 @@ struct LoadGeneratorTests {
             #expect(check["markersVerified"] as? Bool == true, "markers: \(check)")
             #expect(check["tonesVerified"] as? Bool == true, "tones: \(check)")
         }
+        let latency = report["latencyMillisecondsMedian"] as? Double
+        print("stamp latency: median \(latency ?? -1) ms from \(report["latencySamples"] ?? 0) readings")
+        #expect((report["latencySamples"] as? Int ?? 0) > 0, "the per-frame stamps are read back")
+        #expect(latency.map { $0 > 0 && $0 < 1000 } == true)
         #expect(bridge.waitForOutput("BYE: leg 4 left", seconds: 5), "the tool hangs up every leg: \(bridge.output.suffix(500))")
+    }
+
+    /// The same over SIP/TLS with SDES-SRTP media: 3 legs for 5 s, verified, every leg
+    /// joined over TLS with SRTP on both streams.
+    @Test func fixedOverTLSWithSRTP() throws {
+        let (bridge, port) = try BinaryUnderTest.serve(["--no-degradation"], workers: 2)
+        defer { bridge.stop() }
+        let load = try BinaryUnderTest(["fixed", "3", "--duration", "5", "--bridge", "127.0.0.1:\(port)", "--tls", "--srtp",
+                                        "--resolution", "480p", "--threshold", "25", "--sample", "1", "--media-workers", "2",
+                                        "--json", "-"], executable: "callbridge-load")
+        let status = load.waitForExit(seconds: 60)
+        #expect(status == 0, "callbridge-load fixed 3 --tls --srtp exits 0: \(load.output.suffix(1500))")
+        let report = try Self.report(load)
+        #expect(report["sustainedLegs"] as? Int == 3)
+        let joins = bridge.output.split(separator: "\n").filter { $0.contains("joined leg") }
+        #expect(joins.count == 3 && joins.allSatisfy { $0.contains("from TLS") && $0.contains("video H264") && $0.components(separatedBy: "SRTP").count == 3 },
+                "three TLS joins with SRTP audio and video: \(joins)")
     }
 
     /// ramp against a deliberately small bridge (one worker, 720p legs, degradation off so
