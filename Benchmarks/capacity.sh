@@ -6,8 +6,10 @@
 # (allEqual), audio-only G.711 (PCMU) and Opus.
 # Next to each video case, two baselines measured in the same invocation on the same CPU:
 #  1. x264 ceiling: how many 30 fps encodes of that size one core sustains (ffmpeg libx264,
-#     superfast + zerolatency, one thread, the bridge's bitrate) on the same content: 90
-#     pictures a sampled leg received from the bridge during the ramp, looped;
+#     superfast + zerolatency, one thread, the bridge's bitrate) on the same content, twice:
+#     on 90 pictures a sampled leg received from the bridge during the ramp (the composed
+#     pictures, smoothed by one more coding pass) and on a load leg's own pictures (what the
+#     bridge decodes: full detail and camera noise), each looped;
 #  2. peer pipeline: an ffmpeg filter graph that decodes N inputs (the case's size and the load
 #     legs' bitrate) and for each of N outputs stacks the other N−1 (xstack) and encodes them
 #     with the same x264 settings; the largest N it runs in real time (speed ≥ 1.0x) on one core.
@@ -47,11 +49,17 @@ size_of() { case "$1" in 1080p) echo 1920x1080;; 720p) echo 1280x720;; 480p) ech
 # callbridge-load --record-yuv), looped; the bridge's settings (superfast, zerolatency, one
 # thread, the bridge's bitrate for the size).
 x264_ceiling() {
-  local size=$1 raw=$2 bitrate out
+  local size=$1 raw=$2 bitrate log frames utime
   bitrate=$(bitrate_of "$size")
-  out=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -f rawvideo -pix_fmt yuv420p -s "$size" -r 30 -stream_loop 3 -i "$raw" \
-        -c:v libx264 -preset superfast -tune zerolatency -profile:v baseline -b:v "$bitrate" -threads 1 -f null - 2>&1 | tr '\r' '\n' | grep -o 'fps=[ 0-9.]*' | tail -1 | tr -dc '0-9.')
-  python3 -c "print(f'{float(\"$out\")/30:.2f}')"
+  # Loop the clip to about 1800 pictures; the rate is pictures per second of CPU (-benchmark
+  # utime), so it does not depend on how short the run is.
+  local per_clip=$(( $(stat -c %s "$raw") / ( ${size%x*} * ${size#*x} * 3 / 2 ) ))
+  log=$(taskset -c "$bridge_cpu" ffmpeg -hide_banner -nostdin -benchmark -f rawvideo -pix_fmt yuv420p -s "$size" -r 30 \
+        -stream_loop $(( 1800 / (per_clip > 0 ? per_clip : 1) )) -i "$raw" \
+        -c:v libx264 -preset superfast -tune zerolatency -profile:v baseline -b:v "$bitrate" -threads 1 -f null - 2>&1 | tr '\r' '\n')
+  frames=$(echo "$log" | grep -o 'frame= *[0-9]*' | tail -1 | tr -dc '0-9')
+  utime=$(echo "$log" | grep -o 'utime=[0-9.]*s' | tail -1 | tr -dc '0-9.')
+  python3 -c "print(f'{${frames:-0} / max(float(\"${utime:-0}\" or 0), 1e-9) / 30:.2f}')"
 }
 
 # Baseline 2: largest N for which decode N + N×(xstack N−1, encode) runs in real time on one core.
@@ -109,7 +117,7 @@ cat > "$work/spaces.json" <<'JSON'
 ]
 JSON
 
-table="| case | bridge legs held | bridge CPU (cores) | legs per core | x264 ceiling (legs/core) | ratio | peer ffmpeg xstack pipeline (legs/core) | ratio | stopped because |
+table="| case | bridge legs held | bridge CPU (cores) | legs per core | x264 ceiling (legs/core): received / sent pictures | ratio | peer ffmpeg xstack pipeline (legs/core) | ratio | stopped because |
 |---|---:|---:|---:|---:|---:|---:|---:|---|"
 for case in $CASES; do
   resolution=${case%%-*}; layout=${case#*-}; args=(); max=$MAX_LEGS
@@ -127,7 +135,7 @@ for case in $CASES; do
   sleep 2
   echo "== $case: ramp (bridge on CPU $bridge_cpu, load on CPU $load_cpu)" >&2
   taskset -c "$load_cpu" timeout 900 "$bin/callbridge-load" ramp --bridge "127.0.0.1:$port" --space "$space" \
-      --maximum-legs "$max" "${args[@]}" --bridge-pid "$bridge" --sample 1 --record-yuv "$dir/received.yuv" --json "$results/capacity-$case.json" \
+      --maximum-legs "$max" "${args[@]}" --bridge-pid "$bridge" --sample 1 --record-yuv "$dir/received.yuv" --write-loop "$dir/sent.h264" --json "$results/capacity-$case.json" \
       --svg "$results/capacity-$case.svg" > "$dir/load.txt" || true
   kill "$bridge" 2>/dev/null || true; wait "$bridge" 2>/dev/null || true
   read -r held cores lpc reason < <(python3 - "$results/capacity-$case.json" <<'PY'
@@ -141,8 +149,12 @@ PY
   if [ "${case#audio}" = "$case" ]; then
     size=$(size_of "$resolution")
     ceiling=$(x264_ceiling "$size" "$dir/received.yuv")
+    # The same ceiling on what the bridge decodes (a load leg's own pictures, full size).
+    ffmpeg -hide_banner -nostdin -loglevel error -i "$dir/sent.h264" -f rawvideo -pix_fmt yuv420p "$dir/sent.yuv"
+    ceiling_sent=$(x264_ceiling "$size" "$dir/sent.yuv")
+    ceiling="$ceiling / $ceiling_sent"
     peer=$(peer_pipeline "$size")
-    ratio1=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$ceiling\"):.2f}' if '$lpc' != 'n/a' else 'n/a')")
+    ratio1=$(python3 -c "print(f'{float(\"$lpc\")/float(\"${ceiling%% *}\"):.2f} / {float(\"$lpc\")/float(\"$ceiling_sent\"):.2f}' if '$lpc' != 'n/a' else 'n/a')")
     ratio2=$(python3 -c "print(f'{float(\"$lpc\")/float(\"$peer\"):.2f}' if '$lpc' != 'n/a' and float('$peer') > 0 else 'n/a')")
   fi
   table+="

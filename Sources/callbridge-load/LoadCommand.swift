@@ -45,6 +45,8 @@ struct CommonOptions: ParsableArguments {
     var svg: String?
     @Option(help: "Write 90 raw 4:2:0 pictures that the first sampled leg receives (after 3 s) here.")
     var recordYuv: String?
+    @Option(help: "Write leg 0's one-second H.264 loop (Annex B: what the bridge decodes) here.")
+    var writeLoop: String?
 
     func loadOptions() throws -> LoadOptions {
         let parts = bridge.split(separator: ":")
@@ -69,6 +71,7 @@ struct CommonOptions: ParsableArguments {
         options.mediaWorkers = mediaWorkers
         options.bridgePID = bridgePid
         options.recordPath = recordYuv
+        options.loopPath = writeLoop
         return options
     }
 

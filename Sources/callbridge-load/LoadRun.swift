@@ -46,6 +46,7 @@ struct LoadOptions: Sendable {
     var bridgePID: Int32?
     var verify = true
     var recordPath: String?
+    var loopPath: String?
 }
 
 /// One measurement: legs up, their delivered frame rates, the bridge's CPU.
@@ -99,6 +100,9 @@ final class LoadRun {
             log.record(leg: index, frame: frame, at: now)
         }
         loops[index] = made
+        if index == 0, let path = options.loopPath {
+            try Data(made.accessUnits.joined()).write(to: URL(fileURLWithPath: path))
+        }
         return made
     }
 
