@@ -82,9 +82,10 @@ public final class MediaEngine: Sendable {
         // Under the lock: every command push comes from here, so each worker's command ring
         // keeps its single producer, and membership commands arrive in the order decided.
         return state.withLock { s in
+            // A full command ring refuses the leg before any bookkeeping records it.
+            guard worker.send(.attach(leg)) else { return false }
             s.legCount[index] += 1
             s.legPlacement[leg.id] = (index, space)
-            guard worker.send(.attach(leg)) else { return false }
             guard let space else { return true }
             if s.spaceWorker[space] == nil { s.spaceWorker[space] = index }
             let others = s.spaceMembers[space] ?? []
