@@ -136,23 +136,10 @@ extension LoadCommand {
             let minimum = rates.min() ?? 0
             if Interrupt.requested { stopReason = "interrupted" }
             FileHandle.standardError.write("\n".data(using: .utf8)!)
-            let checks = options.verify ? run.checks() : []
-            let totals = run.receiveTotals()
-            let latencies = run.latencies()
-            run.hangUpAll()
             let held = run.legs.count == legs && minimum >= common.threshold && !Interrupt.requested ? legs : 0
-            let cores = average(run.samples.compactMap(\.bridgeCores))
-            let report = LoadReport(mode: "fixed", resolution: options.resolution.rawValue, audio: options.audio.rawValue,
-                                    video: options.video, space: options.space, sustainedLegs: held, thresholdFPS: common.threshold,
-                                    minimumFPS: minimum, meanFPS: average(rates) ?? 0,
-                                    bridgeCores: cores, legsPerCore: held > 0 ? cores.map { Double(held) / max($0, 0.01) } : nil,
-                                    packetsLost: totals.lost, maximumJitterMilliseconds: totals.jitter,
-                                    keyframesReceived: totals.keyframes, framesReceived: totals.frames,
-                                    latencyMillisecondsMedian: percentile(latencies, 0.5), latencyMillisecondsP95: percentile(latencies, 0.95),
-                                    latencySamples: latencies.count,
-                                    failedCalls: run.failedCalls, refusedByBridge: run.refusedByBridge,
-                                    bridgeUnresponsive: run.bridgeUnresponsive, stopReason: stopReason,
-                                    problems: run.rejections, checks: checks, samples: run.samples)
+            let report = run.finish(mode: "fixed", held: held, minimumFPS: minimum, meanFPS: average(rates) ?? 0,
+                                    bridgeCores: average(run.samples.compactMap(\.bridgeCores)),
+                                    threshold: common.threshold, stopReason: stopReason)
             try common.write(report)
             if held != legs || !report.verified || run.failedCalls > 0 { throw ExitCode(1) }
         }
@@ -204,22 +191,9 @@ extension LoadCommand {
                 heldSample = s
             }
             FileHandle.standardError.write("\n".data(using: .utf8)!)
-            let checks = options.verify ? run.checks() : []
-            let totals = run.receiveTotals()
-            let latencies = run.latencies()
-            run.hangUpAll()
-            let report = LoadReport(mode: "ramp", resolution: options.resolution.rawValue, audio: options.audio.rawValue,
-                                    video: options.video, space: options.space, sustainedLegs: held, thresholdFPS: common.threshold,
-                                    minimumFPS: heldSample?.minimumFPS ?? 0, meanFPS: heldSample?.meanFPS ?? 0,
-                                    bridgeCores: heldSample?.bridgeCores,
-                                    legsPerCore: heldSample?.bridgeCores.map { Double(held) / max($0, 0.01) },
-                                    packetsLost: totals.lost, maximumJitterMilliseconds: totals.jitter,
-                                    keyframesReceived: totals.keyframes, framesReceived: totals.frames,
-                                    latencyMillisecondsMedian: percentile(latencies, 0.5), latencyMillisecondsP95: percentile(latencies, 0.95),
-                                    latencySamples: latencies.count,
-                                    failedCalls: run.failedCalls, refusedByBridge: run.refusedByBridge,
-                                    bridgeUnresponsive: run.bridgeUnresponsive, stopReason: stopReason,
-                                    problems: run.rejections, checks: checks, samples: run.samples)
+            let report = run.finish(mode: "ramp", held: held, minimumFPS: heldSample?.minimumFPS ?? 0,
+                                    meanFPS: heldSample?.meanFPS ?? 0, bridgeCores: heldSample?.bridgeCores,
+                                    threshold: common.threshold, stopReason: stopReason)
             try common.write(report)
         }
     }

@@ -230,6 +230,27 @@ final class LoadRun {
         legs.filter(\.sampled).map { LegCheck.evaluate($0, legs: legs.count) }
     }
 
+    /// Verifies the sampled legs, collects the totals, hangs every leg up and builds the report.
+    /// `held` legs at `bridgeCores` give the legs per core.
+    func finish(mode: String, held: Int, minimumFPS: Double, meanFPS: Double, bridgeCores: Double?,
+                threshold: Double, stopReason: String) -> LoadReport {
+        let checks = options.verify ? self.checks() : []
+        let totals = receiveTotals()
+        let latencies = self.latencies()
+        hangUpAll()
+        return LoadReport(mode: mode, resolution: options.resolution.rawValue, audio: options.audio.rawValue,
+                          video: options.video, space: options.space, sustainedLegs: held, thresholdFPS: threshold,
+                          minimumFPS: minimumFPS, meanFPS: meanFPS,
+                          bridgeCores: bridgeCores, legsPerCore: held > 0 ? bridgeCores.map { Double(held) / max($0, 0.01) } : nil,
+                          packetsLost: totals.lost, maximumJitterMilliseconds: totals.jitter,
+                          keyframesReceived: totals.keyframes, framesReceived: totals.frames,
+                          latencyMillisecondsMedian: percentile(latencies, 0.5), latencyMillisecondsP95: percentile(latencies, 0.95),
+                          latencySamples: latencies.count,
+                          failedCalls: failedCalls, refusedByBridge: refusedByBridge,
+                          bridgeUnresponsive: bridgeUnresponsive, stopReason: stopReason,
+                          problems: rejections, checks: checks, samples: samples)
+    }
+
     /// BYE on every leg (each bounded to 2 s), then the media engine stops.
     func hangUpAll() {
         var unanswered = 0
