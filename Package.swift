@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "SIP", targets: ["SIP"]),
         .library(name: "Mixer", targets: ["Mixer"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "AdminAPI", targets: ["AdminAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +28,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Admin layer. Hummingbird's default traits pull swift-configuration, which we do not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries from Debian 12; Debian's libavcodec.pc links only -lavcodec, so the
@@ -75,12 +83,31 @@ let package = Package(
         .target(name: "Engine", dependencies: ["MediaCore", "CSystemShims", "Codecs", "RTP", "SRTP", "Mixer"]),
         // Spaces, dial plan, placing legs on workers: the API signalling and admin call.
         .target(name: "Control", dependencies: ["Engine", "SDP", "Mixer", "Codecs", "MediaCore", "RTP"]),
+        // Configuration in SQLite through GRDB (schema kept portable to PostgreSQL): spaces,
+        // profiles, dial plan, admin users (PBKDF2 over libcrypto), settings.
+        .target(name: "Store", dependencies: [
+            "COpenSSL",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The CMS-compatible REST API, web admin and /metrics over HTTPS (Hummingbird).
+        .target(name: "AdminAPI", dependencies: [
+            "Store", "Control", "Engine", "Mixer", "SDP",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // PSNR and tone analysis: how tests and the load generator prove media really flowed.
         .target(name: "MediaAnalysis", dependencies: ["Codecs"]),
         .executableTarget(
             name: "callbridge",
             dependencies: [
                 "MediaCore", "Codecs", "MediaAnalysis", "RTP", "SRTP", "Engine", "Control", "SIPTransport", "SIPUserAgent",
+                "Store", "AdminAPI",
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -102,6 +129,8 @@ let package = Package(
         .testTarget(name: "MixerTests", dependencies: ["Mixer", "Codecs", "MediaAnalysis"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "SDP", "MediaCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MediaCore", "Codecs", "RTP", "SRTP", "MediaAnalysis"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AdminAPITests", dependencies: ["AdminAPI", "Store", "Control", "Engine", "MediaCore"]),
         .testTarget(name: "CallBridgeTests", dependencies: ["callbridge", "MediaAnalysis"]),
     ],
     swiftLanguageModes: [.v6]

@@ -129,7 +129,7 @@ for case in $CASES; do
   esac
   dir="$work/$case"; mkdir -p "$dir/var"; cp "$work/spaces.json" "$dir/var/spaces.json"
   port=$(free_port)
-  taskset -c "$bridge_cpu" "$bin/callbridge" serve --data-directory "$dir/var" --sip-listen "127.0.0.1:$port" --workers 1 \
+  taskset -c "$bridge_cpu" "$bin/callbridge" serve --data-directory "$dir/var" --sip-listen "127.0.0.1:$port" --admin-listen 127.0.0.1:0 --workers 1 \
       --no-degradation --maximum-legs 500 --log-level warning > "$dir/bridge.log" 2>&1 &
   bridge=$!; pids+=("$bridge")
   sleep 2

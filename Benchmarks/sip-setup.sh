@@ -47,7 +47,7 @@ PY
 }
 
 bridge_port=$(free_port)
-"$bin" serve --data-directory "$work/var" --sip-listen "127.0.0.1:$bridge_port" --workers 1 \
+"$bin" serve --data-directory "$work/var" --sip-listen "127.0.0.1:$bridge_port" --admin-listen 127.0.0.1:0 --workers 1 \
   --maximum-legs 100000 --log-level warning >"$work/bridge.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q ready "$work/bridge.log" 2>/dev/null && break; sleep 0.1; done

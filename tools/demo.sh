@@ -27,7 +27,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 sip_port=$(free_port)
-.build/release/callbridge serve --data-directory "$work/var" --sip-listen "127.0.0.1:$sip_port" >"$work/bridge.log" 2>&1 &
+.build/release/callbridge serve --data-directory "$work/var" --sip-listen "127.0.0.1:$sip_port" --admin-listen 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q ready "$work/bridge.log" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$work/bridge.log" || { cat "$work/bridge.log"; echo "demo: bridge did not start" >&2; exit 1; }

@@ -8,7 +8,8 @@ set -euo pipefail
 BUILD_PKGS=(pkg-config libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
             libopus-dev libsrtp2-dev libsqlite3-dev libssl-dev)
 # Real peers used by integration tests and baselines used by benchmarks.
-TEST_PKGS=(ffmpeg baresip baresip-ffmpeg sip-tester linphone-cli coturn tshark sox procps)
+TEST_PKGS=(curl openssl ffmpeg baresip baresip-ffmpeg sip-tester linphone-cli coturn tshark sox procps
+           chromium chromium-driver python3-selenium)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-build}" = "test" ] && want+=("${TEST_PKGS[@]}")

@@ -24,6 +24,8 @@ public final class CallController: Sendable {
         case notAcceptable(String)
         case serverError(String)
         case busy(String)
+        /// The space is at its participant limit (CMS callProfile).
+        case full(String)
 
         /// SIP status code and reason phrase.
         public var status: (code: Int, reason: String) {
@@ -32,12 +34,13 @@ public final class CallController: Sendable {
             case .notAcceptable: return (488, "Not Acceptable Here")
             case .serverError: return (500, "Server Internal Error")
             case .busy: return (503, "Service Unavailable")
+            case .full: return (486, "Busy Here")
             }
         }
 
         public var detail: String {
             switch self {
-            case .notFound(let s), .notAcceptable(let s), .serverError(let s), .busy(let s): return s
+            case .notFound(let s), .notAcceptable(let s), .serverError(let s), .busy(let s), .full(let s): return s
             }
         }
     }
@@ -57,16 +60,28 @@ public final class CallController: Sendable {
         var local: SDPLocalCapabilities
         var localDescription: SessionDescription
         var session: NegotiatedSession
+        var info: LegInfo
     }
     private let legs = Mutex<[Int: LegRecord]>([:])
+    /// Active conferences (CMS `calls`): one per space with legs, with an id that lives as long
+    /// as the space has participants.
+    private let conferences = Mutex<[Int: ConferenceInfo]>([:])
 
     /// CMS `loadLimit`: above this busy fraction of the worker a new call would land on, it is
-    /// refused with 503 (the worker is already at its last degradation step).
-    public let loadLimit: Double
+    /// refused with 503 (the worker is already at its last degradation step). Settable live
+    /// through the admin API.
+    public var loadLimit: Double {
+        get { Double(loadLimitPermille.load(ordering: .relaxed)) / 1000 }
+        set { loadLimitPermille.store(Int(newValue * 1000), ordering: .relaxed) }
+    }
+    private let loadLimitPermille = Atomic<Int>(950)
+    /// The most legs up at once since start (CMS `callLegsMaxActive`).
+    public var maximumActiveLegs: Int { peakLegs.load(ordering: .relaxed) }
+    private let peakLegs = Atomic<Int>(0)
 
     public init(engine: MediaEngine, spaces: SpaceDirectory, mediaAddress: String, maximumLegs: Int = 1000,
                 maximumSendHeight: Int = 1080, loadLimit: Double = 0.95) {
-        self.loadLimit = loadLimit
+        loadLimitPermille.store(Int(loadLimit * 1000), ordering: .relaxed)
         self.maximumSendHeight = maximumSendHeight
         self.engine = engine
         self.spaces = spaces
@@ -84,10 +99,17 @@ public final class CallController: Sendable {
         return SDPVideoResolution.standard.filter { $0.height <= cap }
     }
 
-    /// Answers an INVITE's offer for `user` (the Request-URI user part).
-    public func join(user: String, displayName: String, offer sdp: String) -> Result<Answer, Rejection> {
-        guard let space = spaces.resolve(user: user) else { return .failure(.notFound("no space with URI '\(user)'")) }
+    /// Answers an INVITE's offer for `user` (the Request-URI user part) at `domain` (its host;
+    /// nil skips the inbound dial plan rules). `remote` is the caller's URI, for the admin API.
+    public func join(user: String, domain: String? = nil, displayName: String, remote: String = "",
+                     offer sdp: String) -> Result<Answer, Rejection> {
+        guard let space = spaces.resolve(user: user, domain: domain) else {
+            return .failure(.notFound("no space with URI '\(user)'\(domain.map { " at \($0)" } ?? "")"))
+        }
         guard activeLegs < maximumLegs else { return .failure(.busy("the bridge is at its leg limit (\(maximumLegs))")) }
+        if let limit = space.participantLimit, legCount(inSpace: space.id) >= limit {
+            return .failure(.full("space '\(space.uri)' is at its participant limit (\(limit))"))
+        }
         let offer: SessionDescription
         do { offer = try SessionDescription(parsing: sdp) } catch {
             return .failure(.notAcceptable("malformed SDP: \(error)"))
@@ -119,10 +141,13 @@ public final class CallController: Sendable {
         }
         local.audioPort = leg.audioPort ?? 9
         local.videoPort = leg.videoPort ?? 9
-        legs.withLock { $0[legID] = LegRecord(space: space, version: version, local: local, localDescription: description,
-                                               session: answer.session) }
+        let info = LegInfo(id: legID, spaceID: space.id, spaceKey: space.key, displayName: displayName, remote: remote,
+                           direction: .incoming, layout: space.defaultLayout, mutes: space.legDefaults, session: answer.session)
+        record(LegRecord(space: space, version: version, local: local, localDescription: description,
+                         session: answer.session, info: info))
         engine.attach(leg, on: worker)
         applyInitialDirection(legID: legID, answer.session)
+        applyMutes(legID: legID, space.legDefaults)
         return .success(Answer(legID: legID, space: space, sdp: description.serialized(), session: answer.session))
     }
 
@@ -157,7 +182,11 @@ public final class CallController: Sendable {
         engine.send(.update(legID: legID, Self.update(for: answer.session)), toLeg: legID)
         record.localDescription = answer.description
         record.session = answer.session
-        legs.withLock { $0[legID] = record }
+        legs.withLock {
+            $0[legID]?.localDescription = answer.description
+            $0[legID]?.session = answer.session
+            $0[legID]?.info.session = answer.session
+        }
         return .success(answer.description.serialized())
     }
 
@@ -178,6 +207,7 @@ public final class CallController: Sendable {
         public var legID: Int
         public var space: Space
         public var displayName: String
+        public var remote: String
         public var offerSDP: String
         fileprivate var offer: SessionDescription
         fileprivate var local: SDPLocalCapabilities
@@ -186,7 +216,7 @@ public final class CallController: Sendable {
     }
 
     /// Makes the offer for a call out of the space with URI `spaceURI`.
-    public func prepareDialOut(spaceURI: String, displayName: String) -> Result<DialOut, Rejection> {
+    public func prepareDialOut(spaceURI: String, displayName: String, remote: String = "") -> Result<DialOut, Rejection> {
         guard let space = spaces.resolve(user: spaceURI) else { return .failure(.notFound("no space with URI '\(spaceURI)'")) }
         guard activeLegs < maximumLegs else { return .failure(.busy("the bridge is at its leg limit (\(maximumLegs))")) }
         let reservation: PortReservation
@@ -202,7 +232,7 @@ public final class CallController: Sendable {
             return .failure(.serverError("could not make an offer: \(error)"))
         }
         let legID = nextLegID.add(1, ordering: .relaxed).oldValue
-        return .success(DialOut(legID: legID, space: space, displayName: displayName, offerSDP: offer.serialized(),
+        return .success(DialOut(legID: legID, space: space, displayName: displayName, remote: remote, offerSDP: offer.serialized(),
                                 offer: offer, local: local, version: version, reservation: reservation))
     }
 
@@ -229,12 +259,14 @@ public final class CallController: Sendable {
         do { leg = try MediaLeg(configuration, for: worker) } catch {
             return .failure(.serverError("could not set up media: \(error)"))
         }
-        legs.withLock {
-            $0[call.legID] = LegRecord(space: call.space, version: call.version, local: call.local,
-                                        localDescription: call.offer, session: session)
-        }
+        let info = LegInfo(id: call.legID, spaceID: call.space.id, spaceKey: call.space.key, displayName: call.displayName,
+                           remote: call.remote, direction: .outgoing, layout: call.space.defaultLayout,
+                           mutes: call.space.legDefaults, session: session)
+        record(LegRecord(space: call.space, version: call.version, local: call.local, localDescription: call.offer,
+                         session: session, info: info))
         engine.attach(leg, on: worker)
         applyInitialDirection(legID: call.legID, session)
+        applyMutes(legID: call.legID, call.space.legDefaults)
         return .success(session)
     }
 
@@ -244,15 +276,77 @@ public final class CallController: Sendable {
     // MARK: Live legs
 
     public func hangUp(legID: Int) {
-        guard legs.withLock({ $0.removeValue(forKey: legID) }) != nil else { return }
+        guard let removed = legs.withLock({ $0.removeValue(forKey: legID) }) else { return }
+        let spaceID = removed.space.id
+        conferences.withLock { calls in
+            if legs.withLock({ !$0.values.contains { $0.space.id == spaceID } }) { calls[spaceID] = nil }
+        }
         engine.detach(legID: legID)
+    }
+
+    private func record(_ leg: LegRecord) {
+        let count = legs.withLock { legs in
+            legs[leg.info.id] = leg
+            return legs.count
+        }
+        var peak = peakLegs.load(ordering: .relaxed)
+        while count > peak {
+            let (exchanged, original) = peakLegs.compareExchange(expected: peak, desired: count, ordering: .relaxed)
+            if exchanged { break }
+            peak = original
+        }
+        conferences.withLock { calls in
+            if calls[leg.space.id] == nil {
+                calls[leg.space.id] = ConferenceInfo(id: UUID().uuidString.lowercased(), spaceID: leg.space.id,
+                                                     spaceKey: leg.space.key, name: leg.space.name, startedAt: Date())
+            }
+        }
     }
 
     public func requestKeyframe(legID: Int) { engine.send(.requestKeyframe(legID: legID), toLeg: legID) }
 
-    public func setLayout(legID: Int, _ layout: LayoutName) { engine.send(.setLayout(legID: legID, layout), toLeg: legID) }
+    /// Changes the picture a live leg is sent (CMS callLeg `chosenLayout`).
+    @discardableResult
+    public func setLayout(legID: Int, _ layout: LayoutName) -> Bool {
+        guard legs.withLock({ legs in
+            guard legs[legID] != nil else { return false }
+            legs[legID]!.info.layout = layout
+            return true
+        }) else { return false }
+        return engine.send(.setLayout(legID: legID, layout), toLeg: legID)
+    }
 
-    public func setAudioMuted(legID: Int, _ muted: Bool) { engine.send(.setAudioMuted(legID: legID, muted), toLeg: legID) }
+    public func setAudioMuted(legID: Int, _ muted: Bool) {
+        var mutes = legs.withLock { $0[legID]?.info.mutes } ?? LegMutes()
+        mutes.rxAudio = muted
+        setMutes(legID: legID, mutes)
+    }
+
+    /// Applies CMS callLeg mutes to a live leg; false when the leg is gone.
+    @discardableResult
+    public func setMutes(legID: Int, _ mutes: LegMutes) -> Bool {
+        guard legs.withLock({ legs in
+            guard legs[legID] != nil else { return false }
+            legs[legID]!.info.mutes = mutes
+            return true
+        }) else { return false }
+        applyMutes(legID: legID, mutes)
+        return true
+    }
+
+    private func applyMutes(legID: Int, _ mutes: LegMutes) {
+        engine.send(.setMutes(legID: legID, mutes.engineMutes), toLeg: legID)
+    }
+
+    /// Every live leg, in leg-id (join) order.
+    public var legInfos: [LegInfo] { legs.withLock { $0.values.map(\.info).sorted { $0.id < $1.id } } }
+
+    public func legInfo(id: Int) -> LegInfo? { legs.withLock { $0[id]?.info } }
+
+    /// Active conferences, oldest first.
+    public var conferenceInfos: [ConferenceInfo] { conferences.withLock { $0.values.sorted { $0.startedAt < $1.startedAt } } }
+
+    public func legCount(inSpace spaceID: Int) -> Int { legs.withLock { $0.values.filter { $0.space.id == spaceID }.count } }
 
     /// A call that starts on hold (sendonly/inactive in its first offer or answer).
     private func applyInitialDirection(legID: Int, _ session: NegotiatedSession) {
@@ -356,4 +450,35 @@ public final class PortReservation: @unchecked Sendable {
     }
 
     public func release() { lock.withLock { _ in held.removeAll() } }
+}
+
+/// A live leg as the admin API reports it (CMS `callLeg`).
+public struct LegInfo: Sendable {
+    public enum Direction: String, Sendable { case incoming, outgoing }
+    public var id: Int
+    public var spaceID: Int
+    public var spaceKey: String?
+    public var displayName: String
+    public var remote: String
+    public var direction: Direction
+    public var startedAt = Date()
+    /// The layout the leg is sent now (the space's default until a `chosenLayout` is set).
+    public var layout: LayoutName
+    public var mutes: LegMutes
+    public var session: NegotiatedSession
+}
+
+/// An active conference (CMS `call`): a space while it has participants.
+public struct ConferenceInfo: Sendable {
+    public var id: String
+    public var spaceID: Int
+    public var spaceKey: String?
+    public var name: String
+    public var startedAt: Date
+}
+
+extension LegMutes {
+    var engineMutes: MediaLegMutes {
+        MediaLegMutes(rxAudio: rxAudio, txAudio: txAudio, rxVideo: rxVideo, txVideo: txVideo)
+    }
 }

@@ -15,6 +15,16 @@ public struct Space: Codable, Sendable, Equatable {
     public var participantLabels: Bool
     /// CMS `qualityMain`: the largest picture sent to a leg of this space.
     public var qualityMain: QualityMain
+    /// The admin store's id for this coSpace (a UUID); nil for spaces not from the store.
+    public var key: String?
+    /// Further user parts that reach the space (CMS `secondaryUri`, `callId`).
+    public var otherURIs: [String] = []
+    /// CMS callProfile `participantLimit`: joins beyond it are refused (SIP 486).
+    public var participantLimit: Int?
+    /// CMS callLegProfile mutes applied to every new leg of the space.
+    public var legDefaults = LegMutes()
+    /// CMS callLegProfile `changeLayoutAllowed` (endpoints may pick their own layout).
+    public var changeLayoutAllowed = true
 
     public init(id: Int, uri: String, name: String, defaultLayout: LayoutName = .allEqual,
                 mediaEncryption: SDPEncryptionPolicy = .optional, participantLabels: Bool = true,
@@ -26,6 +36,11 @@ public struct Space: Codable, Sendable, Equatable {
         self.mediaEncryption = mediaEncryption
         self.participantLabels = participantLabels
         self.qualityMain = qualityMain
+    }
+
+    /// Whether `user` (a Request-URI user part) reaches this space.
+    public func answers(to user: String) -> Bool {
+        ([uri] + otherURIs).contains { !$0.isEmpty && $0.caseInsensitiveCompare(user) == .orderedSame }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -61,3 +76,40 @@ public enum QualityMain: String, Codable, Sendable, CaseIterable {
 }
 
 extension SDPEncryptionPolicy: Codable {}
+
+/// CMS call leg mutes, seen from the bridge: rx = what the bridge receives from the leg
+/// (others do not hear / see it), tx = what the bridge sends to the leg.
+public struct LegMutes: Sendable, Equatable {
+    public var rxAudio = false
+    public var txAudio = false
+    public var rxVideo = false
+    public var txVideo = false
+
+    public init(rxAudio: Bool = false, txAudio: Bool = false, rxVideo: Bool = false, txVideo: Bool = false) {
+        self.rxAudio = rxAudio
+        self.txAudio = txAudio
+        self.rxVideo = rxVideo
+        self.txVideo = txVideo
+    }
+}
+
+/// CMS inbound dial plan rule: calls to `domain` (the Request-URI host; a leading `*.`
+/// matches any subdomain) resolve to coSpaces when `resolveToCoSpaces`. Higher priority first.
+public struct InboundDialPlanRule: Sendable, Equatable {
+    public var domain: String
+    public var priority: Int
+    public var resolveToCoSpaces: Bool
+
+    public init(domain: String, priority: Int = 0, resolveToCoSpaces: Bool = true) {
+        self.domain = domain
+        self.priority = priority
+        self.resolveToCoSpaces = resolveToCoSpaces
+    }
+
+    public func matches(host: String) -> Bool {
+        let host = host.lowercased(), domain = domain.lowercased()
+        if domain == "*" { return true }
+        if domain.hasPrefix("*.") { return host.hasSuffix(String(domain.dropFirst(1))) }
+        return host == domain
+    }
+}

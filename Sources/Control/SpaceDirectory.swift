@@ -1,15 +1,48 @@
 import Foundation
 import Synchronization
 
-/// The spaces the dial plan can reach. Until the admin store exists they come from a JSON
-/// file (`spaces.json` in the data directory), created on first start with one default
-/// space, 1000.
+/// The spaces and inbound dial plan the bridge answers with. The admin store feeds it
+/// (`replace` after every change, so live calls see new settings at once); `spaces.json`
+/// from before the store is imported once. Engine space numbers stay stable per store key
+/// across reloads, so a space edited mid-call keeps its room.
 public final class SpaceDirectory: Sendable {
-    private let spaces: Mutex<[Space]>
-
-    public init(_ spaces: [Space]) {
-        self.spaces = Mutex(spaces)
+    private struct State {
+        var spaces: [Space]
+        var rules: [InboundDialPlanRule] = []
+        var numbers: [String: Int] = [:]
+        var nextNumber = 1
     }
+    private let state: Mutex<State>
+
+    public init(_ spaces: [Space], rules: [InboundDialPlanRule] = []) {
+        let next = (spaces.map(\.id).max() ?? 0) + 1
+        state = Mutex(State(spaces: spaces, rules: rules, nextNumber: next))
+    }
+
+    /// Swaps in a new configuration. Spaces with a `key` get a stable engine number (their
+    /// `id` is ignored); others keep theirs.
+    public func replace(spaces: [Space], rules: [InboundDialPlanRule]) {
+        state.withLock { s in
+            var numbered: [Space] = []
+            for var space in spaces {
+                if let key = space.key {
+                    if let number = s.numbers[key] { space.id = number } else {
+                        space.id = s.nextNumber
+                        s.numbers[key] = s.nextNumber
+                        s.nextNumber += 1
+                    }
+                } else {
+                    s.nextNumber = max(s.nextNumber, space.id + 1)
+                }
+                numbered.append(space)
+            }
+            s.spaces = numbered
+            s.rules = rules.sorted { $0.priority > $1.priority }
+        }
+    }
+
+    /// The engine number of the space with store key `key`, if it was ever loaded.
+    public func number(forKey key: String) -> Int? { state.withLock { $0.numbers[key] } }
 
     public static let defaultSpaces = [Space(id: 1, uri: "1000", name: "Meeting 1000")]
 
@@ -34,12 +67,23 @@ public final class SpaceDirectory: Sendable {
         }
     }
 
-    /// The dial plan: the Request-URI's user part names a space (case-insensitive).
-    public func resolve(user: String) -> Space? {
-        spaces.withLock { list in list.first { $0.uri.caseInsensitiveCompare(user) == .orderedSame } }
+    /// The dial plan: with no inbound rules any domain reaches the spaces; otherwise the
+    /// highest-priority rule matching `domain` decides (RFC 3261 §16.4 leaves local policy to
+    /// us; this is CMS's). The user part names a space by uri, secondaryUri or callId,
+    /// case-insensitively. `domain` nil skips the rules (dial-out, tests).
+    public func resolve(user: String, domain: String? = nil) -> Space? {
+        state.withLock { s in
+            if let domain, !s.rules.isEmpty {
+                guard let rule = s.rules.first(where: { $0.matches(host: domain) }), rule.resolveToCoSpaces else { return nil }
+            }
+            return s.spaces.first { $0.uri.caseInsensitiveCompare(user) == .orderedSame }
+                ?? s.spaces.first { $0.answers(to: user) }
+        }
     }
 
-    public var all: [Space] { spaces.withLock { $0 } }
+    public func space(id: Int) -> Space? { state.withLock { s in s.spaces.first { $0.id == id } } }
+
+    public var all: [Space] { state.withLock { $0.spaces } }
 }
 
 public struct SpaceDirectoryError: Error, CustomStringConvertible {

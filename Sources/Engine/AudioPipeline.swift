@@ -102,6 +102,8 @@ final class AudioPipeline {
     private lazy var upsampler: Resampler? = configuration.codec.clockRate == 48_000 ? nil : try? Resampler(inputRate: configuration.codec.clockRate, outputRate: 48_000)
     private lazy var downsampler: Resampler? = configuration.codec.clockRate == 48_000 ? nil : try? Resampler(inputRate: 48_000, outputRate: configuration.codec.clockRate)
     var muted = false
+    /// CMS txAudioMute: the leg is sent silence (the stream keeps running).
+    var sendsSilence = false
 
     /// Plays one frame and prepares `mixInput`/`mixEnergy`.
     func play(now: Int64) {
@@ -125,6 +127,7 @@ final class AudioPipeline {
     func sendMix(_ mixer: AudioMixer, index: Int, now: Int64) {
         mixOutput.withUnsafeMutableBufferPointer { out in
             mixer.output(for: index, own: mixEnergy >= 0 ? UnsafeBufferPointer(mixInput) : nil, into: out)
+            if sendsSilence { out.update(repeating: 0) }
         }
         if channels == 2 {
             for i in 0..<960 { sendPCM[2 * i] = mixOutput[i]; sendPCM[2 * i + 1] = mixOutput[i] }

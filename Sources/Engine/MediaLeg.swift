@@ -83,6 +83,13 @@ public final class MediaLeg: @unchecked Sendable {
 
     func setAudioMuted(_ muted: Bool) { audio?.muted = muted }
 
+    func setMutes(_ mutes: MediaLegMutes) {
+        audio?.muted = mutes.rxAudio
+        audio?.sendsSilence = mutes.txAudio
+        video?.setReceiveMuted(mutes.rxVideo)
+        video?.sendsBlank = mutes.txVideo
+    }
+
     func handleReadable(socketIndex: Int, now: Int64, worker: MediaWorker) {
         let role = socketRoles[socketIndex]
         let pool = worker.pool

@@ -34,6 +34,8 @@ public struct MediaLegStatistics: Sendable, Equatable {
 
     public var video = Stream()
     public var audio = Stream()
+
+    public init() {}
 }
 
 extension PacketDropCounters {

@@ -52,6 +52,8 @@ public final class MediaWorker: @unchecked Sendable {
     private let degradationLevel = Atomic<Int>(0)
     /// Current degradation level (0 = as negotiated; see `VideoPipeline.setDegradation`).
     public var degradation: Int { degradationLevel.load(ordering: .relaxed) }
+    /// The last degradation step (the worker sheds nothing more; an alarm condition).
+    public static var maximumDegradationLevel: Int { LoadGovernor.maximumLevel }
     private var governor = LoadGovernor()
     /// Links to and from the other workers, by worker index (nil for this worker). Set by the
     /// engine before `start`; a lone worker has none.
@@ -206,6 +208,8 @@ public final class MediaWorker: @unchecked Sendable {
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setLayout(layout)
             case .setAudioMuted(let id, let muted):
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setAudioMuted(muted)
+            case .setMutes(let id, let mutes):
+                (legs.first(where: { $0?.id == id }) ?? nil)?.setMutes(mutes)
             case .memberJoined(let spaceID, let member):
                 room(spaceID)?.addRemote(member)
             case .memberLeft(let spaceID, let legID):

@@ -18,6 +18,8 @@ struct ViewKey: Equatable {
     var preset: H264EncoderConfiguration.Preset
     var maximumSliceBytes: Int
     var framesPerSecond: Int
+    /// A black picture (the leg's video is muted on send).
+    var blank: Bool
 }
 
 /// One composed and encoded picture stream inside a room, shared by every leg whose view has
@@ -65,7 +67,9 @@ final class SharedView {
 
     /// Composes the view as `leg` sees it (identical for every leg with this key) and encodes it.
     func render(room: Room, for leg: MediaLeg, now: Int64) {
-        if key.sourceCount == 0 {
+        if key.blank {
+            // The canvas was painted black at creation and nothing draws on it.
+        } else if key.sourceCount == 0 {
             compositor.drawSlate(canvas)
         } else {
             try? compositor.compose(canvas, panes: panes, labels: key.labels, tiles: room.tiles) { index in
@@ -99,8 +103,8 @@ extension Room {
     /// The view `leg` should be sent now, made on first use. Views nobody used for a second
     /// are dropped in `collectViews`.
     func view(for leg: MediaLeg, layout: LayoutName, labels: Bool, configuration: H264EncoderConfiguration,
-              now: Int64) -> SharedView? {
-        let count = sourceCount(for: leg)
+              blank: Bool = false, now: Int64) -> SharedView? {
+        let count = blank ? 0 : sourceCount(for: leg)
         let paneCount = count == 0 ? 0 : self.paneCount(layout, sourceCount: count)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var shown = 0
@@ -112,7 +116,7 @@ extension Room {
         let key = ViewKey(layout: layout, sourceCount: count == 0 ? 0 : count, sourcesHash: hash, labels: labels,
                           width: configuration.width, height: configuration.height, bitrate: configuration.bitrate,
                           preset: configuration.preset, maximumSliceBytes: configuration.maximumSliceBytes ?? 0,
-                          framesPerSecond: configuration.framesPerSecond)
+                          framesPerSecond: configuration.framesPerSecond, blank: blank)
         if let existing = views.first(where: { $0.key == key }) {
             existing.lastUsedAt = now
             return existing

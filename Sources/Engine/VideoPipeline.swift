@@ -15,6 +15,23 @@ final class VideoPipeline {
     /// The latest decoded picture (a reference; pixels shared with the decoder's pool).
     let latestPicture = VideoFrame()
     private(set) var hasPicture = false
+    /// Set while the leg's video is muted on receive (black, made once at the mute).
+    private var receiveMutedPicture: Canvas?
+    private var showsBlank = false
+    /// CMS txVideoMute: the leg is sent a black picture.
+    var sendsBlank = false
+
+    func setReceiveMuted(_ muted: Bool) {
+        if muted, receiveMutedPicture == nil {
+            let width = hasPicture ? Int(latestPicture.width) : 320, height = hasPicture ? Int(latestPicture.height) : 180
+            receiveMutedPicture = try? Canvas(width: max(16, width & ~1), height: max(16, height & ~1))
+            receiveMutedPicture?.fill(.black)
+            showsBlank = false
+        } else if !muted {
+            receiveMutedPicture = nil
+            showsBlank = false
+        }
+    }
     /// Counts decoded pictures, so the room lends each new one to other workers once.
     private(set) var pictureSerial = 0
 
@@ -205,9 +222,20 @@ final class VideoPipeline {
         switch decoder.decode(unit.bytes) {
         case .frame(let picture):
             stream.counters.framesDecoded += 1
-            try? latestPicture.reference(picture)
-            hasPicture = true
-            pictureSerial &+= 1
+            if let blank = receiveMutedPicture {
+                // CMS rxVideoMute: others see black; the decoder keeps running so unmuting
+                // needs no keyframe.
+                if !showsBlank {
+                    try? latestPicture.reference(blank.frame)
+                    showsBlank = true
+                    hasPicture = true
+                    pictureSerial &+= 1
+                }
+            } else {
+                try? latestPicture.reference(picture)
+                hasPicture = true
+                pictureSerial &+= 1
+            }
             sink?(picture, unit.timestamp)
         case .corrupt:
             stream.counters.decodeErrors += 1
@@ -281,7 +309,7 @@ final class VideoPipeline {
     func chooseView(room: Room, leg: MediaLeg, now: Int64) -> SharedView? {
         guard stream.sends, stream.remote != nil else { return nil }
         guard let view = room.view(for: leg, layout: layout, labels: leg.configuration.participantLabels,
-                                   configuration: currentEncoderConfiguration, now: now) else { return nil }
+                                   configuration: currentEncoderConfiguration, blank: sendsBlank, now: now) else { return nil }
         if view !== currentView {
             // A picture stream this receiver has not seen: start it at an IDR.
             currentView = view

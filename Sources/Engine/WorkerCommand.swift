@@ -15,6 +15,8 @@ public enum WorkerCommand: Sendable {
     case setLayout(legID: Int, LayoutName)
     /// Leave this leg's audio out of the mix (or back in).
     case setAudioMuted(legID: Int, Bool)
+    /// CMS call leg mutes (rx: what the bridge takes from the leg; tx: what it sends it).
+    case setMutes(legID: Int, MediaLegMutes)
     /// A participant of `spaceID` on another worker joined: this worker's room shows and mixes
     /// it from the pictures and audio that worker lends through their `WorkerLink`.
     case memberJoined(spaceID: Int, RemoteMember)
@@ -39,4 +41,21 @@ public enum WorkerEvent: Sendable {
     /// (with `reportStatistics`).
     case roomStatistics(spaceID: Int, views: Int, encodes: Int)
     case stopped(workerIndex: Int)
+}
+
+/// A leg's mutes as its worker applies them: rxAudio keeps its voice out of every mix,
+/// txAudio sends it silence, rxVideo shows others a black pane instead of its picture,
+/// txVideo sends it a black picture.
+public struct MediaLegMutes: Sendable, Equatable {
+    public var rxAudio: Bool
+    public var txAudio: Bool
+    public var rxVideo: Bool
+    public var txVideo: Bool
+
+    public init(rxAudio: Bool = false, txAudio: Bool = false, rxVideo: Bool = false, txVideo: Bool = false) {
+        self.rxAudio = rxAudio
+        self.txAudio = txAudio
+        self.rxVideo = rxVideo
+        self.txVideo = txVideo
+    }
 }

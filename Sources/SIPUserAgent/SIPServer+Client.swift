@@ -56,7 +56,7 @@ extension SIPServer {
             }
             guard let connector else { return completion(.failed("no transport for outgoing calls")) }
             let call: CallController.DialOut
-            switch controller.prepareDialOut(spaceURI: spaceURI, displayName: displayName ?? uri.user ?? "Guest") {
+            switch controller.prepareDialOut(spaceURI: spaceURI, displayName: displayName ?? uri.user ?? "Guest", remote: target) {
             case .success(let prepared): call = prepared
             case .failure(let rejection): return completion(.failed(rejection.detail))
             }

@@ -65,6 +65,8 @@ public final class SIPServer: @unchecked Sendable {
     public internal(set) var counters = Counters()
     /// Told when a call starts or ends, DTMF arrives, … (tests, logs).
     public var onCallEvent: (@Sendable (String) -> Void)?
+    /// Every final response we send to a request: (method, status). Feeds /metrics.
+    public var onTransactionCompleted: (@Sendable (String, Int) -> Void)?
     /// Opens flows for requests we originate (dial-out); set by whoever owns the transports.
     public var connector: (@Sendable (SIPTransportKind, String, Int) -> EventLoopFuture<SIPConnection>)?
 
@@ -162,7 +164,10 @@ public final class SIPServer: @unchecked Sendable {
             send(tooShort, in: transaction)
             return
         }
-        switch controller.join(user: user, displayName: displayName, offer: String(decoding: request.body, as: UTF8.self)) {
+        let domain = request.uri.sipURI.map { $0.host.description.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+        let remote = from.map { $0.uri.description } ?? ""
+        switch controller.join(user: user, domain: domain, displayName: displayName, remote: remote,
+                               offer: String(decoding: request.body, as: UTF8.self)) {
         case .success(let answer):
             var response = request.makeResponse(statusCode: 200, toTag: localTag, body: Array(answer.sdp.utf8), contentType: .sdp)
             response = withContact(withCapabilities(response), transaction.connection, secure: request.uri.sipURI?.scheme == .sips)
@@ -487,6 +492,7 @@ public final class SIPServer: @unchecked Sendable {
             return
         }
         transaction.lastResponse = bytes
+        if transaction.finalStatus == nil { onTransactionCompleted?(transaction.method.rawValue, response.statusCode) }
         transaction.finalStatus = response.statusCode
         // Keep the transaction to absorb retransmissions: 64·T1 over UDP (Timers H/J);
         // streams do not retransmit, so a short grace period is enough.

@@ -6,7 +6,7 @@ struct CallBridgeCommand: ParsableCommand {
         commandName: "callbridge",
         abstract: "callbridge: an open video conferencing bridge (MCU).",
         version: CallBridgeVersion.string,
-        subcommands: [ServeCommand.self, MediaLoopCommand.self, SoakCommand.self],
+        subcommands: [ServeCommand.self, AdminCommand.self, MediaLoopCommand.self, SoakCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import Codecs
 import Control
@@ -8,10 +9,13 @@ import Logging
 import MediaCore
 import SIPTransport
 import SIPUserAgent
+import Store
+import X509
 
 /// `callbridge serve`: the bridge. SIP on UDP/TCP (and TLS on port + 1) at the listen
-/// address, media workers pinned one per allowed CPU, spaces from `spaces.json` in the data
-/// directory. Runs until SIGINT or SIGTERM.
+/// address, media workers pinned one per allowed CPU, configuration in the SQLite store in
+/// the data directory, the REST API / web admin / metrics over HTTPS. Runs until SIGINT or
+/// SIGTERM.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the call bridge until SIGINT/SIGTERM.")
@@ -19,8 +23,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Directory for the configuration, certificates and logs.")
     var dataDirectory: String = "./var"
 
-    @Option(help: "Address SIP listens on as host:port (UDP and TCP; TLS on port + 1). Port 0 picks free ports.")
-    var sipListen: String = "127.0.0.1:5060"
+    @Option(help: "Address SIP listens on as host:port (UDP and TCP; TLS on port + 1). Port 0 picks free ports. Default: `admin callbridge listen`, else 127.0.0.1:5060.")
+    var sipListen: String?
+
+    @Option(help: "Address the REST API and web admin listen on (HTTPS) as host:port, or 'off'. Default: `admin webadmin listen`, else 127.0.0.1:8443.")
+    var adminListen: String?
 
     @Option(help: "Media worker threads (0: one per allowed CPU).")
     var workers: Int = 0
@@ -51,7 +58,10 @@ struct ServeCommand: ParsableCommand {
         guard (1...100).contains(loadLimit) else { throw ValidationError("--load-limit must be 1…100 (percent)") }
         guard maximumLegs > 0 else { throw ValidationError("--maximum-legs must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
-        guard Self.parseHostPort(sipListen) != nil else { throw ValidationError("--sip-listen must be host:port, e.g. 127.0.0.1:5060") }
+        if let sipListen, Self.parseHostPort(sipListen) == nil { throw ValidationError("--sip-listen must be host:port, e.g. 127.0.0.1:5060") }
+        if let adminListen, adminListen != "off", Self.parseHostPort(adminListen) == nil {
+            throw ValidationError("--admin-listen must be host:port (e.g. 127.0.0.1:8443) or off")
+        }
     }
 
     static func parseHostPort(_ text: String) -> (host: String, port: Int)? {
@@ -72,7 +82,16 @@ struct ServeCommand: ParsableCommand {
         let logger = Logger(label: "callbridge")
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let dataPath = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
-        let (host, requestedPort) = Self.parseHostPort(sipListen)!
+        let store = try ConfigStore(path: "\(dataPath)/callbridge.sqlite")
+        let settings = try store.read { tx in
+            (sip: try tx.setting("callbridge.listen"), adminHost: try tx.setting("webadmin.listen"),
+             adminPort: try tx.setting("webadmin.port"))
+        }
+        guard let (host, requestedPort) = Self.parseHostPort(sipListen ?? settings.sip ?? "127.0.0.1:5060") else {
+            logger.critical("the stored SIP listen address '\(settings.sip ?? "")' is not host:port")
+            throw ExitCode.failure
+        }
+        let adminAddress = adminListen ?? settings.adminHost.map { "\($0):\(settings.adminPort ?? "8443")" } ?? "127.0.0.1:8443"
 
         // Fail at start-up, not at the first call, if the codec libraries are unusable.
         do {
@@ -84,10 +103,20 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
-        let spaces = try SpaceDirectory.load(path: "\(dataPath)/spaces.json")
+        // Spaces from before the store: imported once, on the store's first start.
+        let legacyPath = "\(dataPath)/spaces.json"
+        let legacy = FileManager.default.fileExists(atPath: legacyPath) ? try SpaceDirectory.load(path: legacyPath).all : nil
+        try ConfigurationLoader.seedIfNew(store, legacySpaces: legacy)
+        if try store.read({ try $0.users().isEmpty }) {
+            let password = PasswordHash.randomPassword()
+            try store.write { try $0.setUser(name: "admin", role: "admin", passwordHash: PasswordHash.make(password)) }
+            print("created admin user 'admin' with password \(password) (shown once; add your own with `callbridge admin user add`)")
+        }
+        let spaces = SpaceDirectory([])
         let engine = try MediaEngine(workerCount: workers, spreadsSpaces: !packSpaces, degradesUnderLoad: !noDegradation)
         let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs,
                                         loadLimit: Double(loadLimit) / 100)
+        try ConfigurationLoader.apply(store, to: spaces)
         let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", hosts: [host, "localhost"])
         let serverBox = ServerBox()
         let transports = SIPTransportLayer { inbound, connection in serverBox.server?.handle(inbound, connection) }
@@ -103,6 +132,8 @@ struct ServeCommand: ParsableCommand {
         let server = SIPServer(controller: controller, advertised: .init(host: host, udpPort: udpPort, tcpPort: tcpPort, tlsPort: tlsPort),
                                eventLoop: transports.eventLoop)
         server.onCallEvent = { event in logger.info("\(event)") }
+        let metrics = BridgeMetrics(workers: engine.workers.count)
+        server.onTransactionCompleted = { method, status in metrics.sipTransaction(method: method, status: status) }
         server.connector = { kind, host, port in transports.connect(kind, host: host, port: port) }
         transports.execute { serverBox.server = server }
 
@@ -111,7 +142,28 @@ struct ServeCommand: ParsableCommand {
                                "allowedCPUs": "\(CPUAffinity.allowedCPUs())", "pid": "\(getpid())",
                                "spaces": "\(spaces.all.map(\.uri))"])
         logger.info("SIP listening on udp:\(host):\(udpPort) tcp:\(host):\(tcpPort) tls:\(host):\(tlsPort)")
-        logger.notice("not there yet: admin API, layouts across workers; see README status table")
+
+        let statistics = LegStatisticsMonitor(engine: engine)
+        var adminServer: AdminServer?
+        if adminAddress != "off", let (adminHost, adminPort) = Self.parseHostPort(adminAddress) {
+            let adminIdentity = try AdminCertificates.load(store: store, dataPath: dataPath, host: adminHost)
+            let api = AdminAPI(store: store, directory: spaces, controller: controller, signalling: SIPSignalling(server: server),
+                               statistics: statistics, metrics: metrics, softwareVersion: CallBridgeVersion.string,
+                               certificateExpiry: adminIdentity.expiry)
+            try api.reload()
+            do {
+                adminServer = try blockingAwait {
+                    try await AdminServer.start(api: api, host: adminHost, port: adminPort,
+                                                certificateChainPEM: adminIdentity.chainPEM, privateKeyPEM: adminIdentity.keyPEM)
+                }
+            } catch {
+                logger.critical("cannot start the admin server on \(adminAddress): \(error)")
+                throw ExitCode.failure
+            }
+            logger.info("admin API and web admin on https://\(adminHost.contains(":") ? "[\(adminHost)]" : adminHost):\(adminServer!.port)/")
+        }
+        logger.notice("not there yet: qualityMain changes on live legs, coSpace passcodes (no IVR), C API; see README status table")
+        try? "\(getpid())\n".write(toFile: "\(dataPath)/callbridge.pid", atomically: true, encoding: .utf8)
 
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -131,6 +183,9 @@ struct ServeCommand: ParsableCommand {
         }
         stop.wait()
         sources.forEach { $0.cancel() }
+        adminServer?.stop()
+        statistics.stop()
+        try? FileManager.default.removeItem(atPath: "\(dataPath)/callbridge.pid")
         // Tell every endpoint the call is over (BYE), waiting up to 2 s for their answers.
         try? server.hangUpAll().wait()
         transports.shutdownBlocking()
@@ -142,4 +197,64 @@ struct ServeCommand: ParsableCommand {
 /// Hands the server to the transport handler once it exists (set on the event loop).
 final class ServerBox: @unchecked Sendable {
     var server: SIPServer?
+}
+
+/// The API's view of SIP: dial-out and hang-up through the running `SIPServer`.
+struct SIPSignalling: CallSignalling {
+    let server: SIPServer
+
+    func dialOut(to target: String, spaceURI: String) async -> Result<Int, DialOutFailure> {
+        await withCheckedContinuation { continuation in
+            server.dialOut(to: target, spaceURI: spaceURI) { result in
+                switch result {
+                case .answered(let legID): continuation.resume(returning: .success(legID))
+                case .rejected(let status, let reason): continuation.resume(returning: .failure(DialOutFailure("\(target) answered \(status) \(reason)")))
+                case .failed(let reason): continuation.resume(returning: .failure(DialOutFailure(reason)))
+                }
+            }
+        }
+    }
+
+    func hangUp(legID: Int) { server.hangUp(legID: legID) }
+}
+
+/// Runs async start-up work from the synchronous command.
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<T, any Error>?
+    Task {
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try result!.get()
+}
+
+/// The web admin's certificate: the files `admin webadmin certs` stored, else a self-signed
+/// pair made on first start under `<data>/certs/webadmin.{crt,key}`.
+enum AdminCertificates {
+    struct Identity {
+        var chainPEM: String
+        var keyPEM: String
+        var expiry: Date?
+    }
+
+    static func load(store: ConfigStore, dataPath: String, host: String) throws -> Identity {
+        let paths = try store.read { tx in
+            (key: try tx.setting("webadmin.key"), certificate: try tx.setting("webadmin.certificate"), bundle: try tx.setting("webadmin.bundle"))
+        }
+        var chain: String, key: String
+        if let keyPath = paths.key, let certificatePath = paths.certificate {
+            key = try String(contentsOfFile: keyPath, encoding: .utf8)
+            chain = try String(contentsOfFile: certificatePath, encoding: .utf8)
+            if let bundle = paths.bundle { chain += "\n" + (try String(contentsOfFile: bundle, encoding: .utf8)) }
+        } else {
+            let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", name: "webadmin",
+                                                                  hosts: Array(Set([host, "127.0.0.1", "localhost"])))
+            chain = identity.certificatePEM
+            key = identity.privateKeyPEM
+        }
+        let expiry = try? Certificate(pemEncoded: chain).notValidAfter
+        return Identity(chainPEM: chain, keyPEM: key, expiry: expiry)
+    }
 }

@@ -89,6 +89,7 @@ struct BaresipTransportTests {
         try blue.listen(seconds: 60)
         usleep(1_000_000)
         let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)", "--workers", "1",
+                                          "--admin-listen", "127.0.0.1:0",
                                           "--dial-out", "sip:blue@127.0.0.1:\(blue.sipPort)"])
         #expect(bridge.waitForOutput("answered, joined 1000", seconds: 30), "dial-out answered: \(bridge.output.suffix(800))\n\(blue.log.suffix(800))")
         let red = try BaresipPeer(name: "red", color: "red", toneHz: 440, in: bridge.directory,

@@ -70,10 +70,24 @@ final class BinaryUnderTest {
     static func serve(_ extra: [String] = [], workers: Int = 1,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> (BinaryUnderTest, Int) {
         let port = Int(MediaLoopCommandTests.freePort())
+        let admin = extra.contains("--admin-listen") ? [] : ["--admin-listen", "127.0.0.1:0"]
         let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:\(port)",
-                                          "--workers", "\(workers)"] + extra)
+                                          "--workers", "\(workers)"] + admin + extra)
         #expect(bridge.waitForOutput("ready", seconds: 30), "bridge did not start: \(bridge.output)", sourceLocation: sourceLocation)
         return (bridge, port)
+    }
+
+    /// The HTTPS port of the admin API, from the "admin API and web admin on https://…" line.
+    var adminPort: Int? {
+        guard let range = output.range(of: #"admin API and web admin on https://[^\s]*:([0-9]+)/"#, options: .regularExpression) else { return nil }
+        let line = output[range]
+        return Int(line.split(separator: ":").last!.dropLast())
+    }
+
+    /// The password printed once for the first admin user.
+    var adminPassword: String? {
+        guard let range = output.range(of: #"created admin user 'admin' with password [A-Za-z0-9]+"#, options: .regularExpression) else { return nil }
+        return output[range].split(separator: " ").last.map(String.init)
     }
 
     /// SIGTERM, then expects a clean exit.

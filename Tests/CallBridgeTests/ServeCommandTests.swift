@@ -5,7 +5,7 @@ import Testing
 struct ServeCommandTests {
     @Test("runs until a signal, then exits cleanly", arguments: [SIGTERM, SIGINT])
     func stopsCleanlyOnSignal(signal: Int32) throws {
-        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var"])
+        let bridge = try BinaryUnderTest(["serve", "--data-directory", "$DIR/var", "--sip-listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
         #expect(bridge.waitForOutput("ready", seconds: 20), "bridge did not become ready: \(bridge.output)")
         #expect(bridge.output.contains("not there yet"), "says what is missing")
         #expect(FileManager.default.fileExists(atPath: bridge.directory.appendingPathComponent("var").path), "data directory created")
