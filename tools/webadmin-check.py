@@ -7,6 +7,7 @@ import argparse, base64, json, ssl, sys, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -44,7 +45,14 @@ def shot(name):
 def until(what, condition, seconds=20):
     global step
     step = what
-    WebDriverWait(driver, seconds).until(lambda d: condition())
+
+    def holds(_):
+        # The page re-renders lists on its own timers: an element can go stale mid-check.
+        try:
+            return condition()
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+    WebDriverWait(driver, seconds).until(holds)
 
 try:
     driver.get(args.url + "/")
