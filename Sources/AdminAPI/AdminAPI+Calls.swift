@@ -144,24 +144,25 @@ extension AdminAPI {
     }
 
     static let legFields: [FieldSpec] = [
-        FieldSpec("chosenLayout", .choice(ObjectSpec.layouts), "Layout the leg is sent from now on."),
-        FieldSpec("rxAudioMute", .bool, "Others do not hear the leg."),
-        FieldSpec("txAudioMute", .bool, "The leg hears silence."),
-        FieldSpec("rxVideoMute", .bool, "Others see a black pane instead of the leg."),
-        FieldSpec("txVideoMute", .bool, "The leg is sent a black picture."),
-        FieldSpec("qualityMain", .choice(ObjectSpec.qualities), "Not supported on a live leg yet (set it on the call leg profile)."),
+        FieldSpec("chosenLayout", .choice(ObjectSpec.layouts), clearable: false, "Layout the leg is sent from now on."),
+        FieldSpec("rxAudioMute", .bool, clearable: false, "Others do not hear the leg."),
+        FieldSpec("txAudioMute", .bool, clearable: false, "The leg hears silence."),
+        FieldSpec("rxVideoMute", .bool, clearable: false, "Others see a black pane instead of the leg."),
+        FieldSpec("txVideoMute", .bool, clearable: false, "The leg is sent a black picture."),
     ]
+
+    static let remoteField = FieldSpec("remote", .sipURI(maximumLength: 512), required: true, "SIP URI to call, e.g. sip:alice@127.0.0.1:5070")
 
     /// Changes a live leg: layout and mutes take effect within one frame slot.
     func updateCallLeg(id: String, _ request: APIRequest) throws -> APIResponse {
-        let parameters = try self.parameters(request, allowed: Set(Self.legFields.map(\.name)))
+        // qualityMain is a CMS callLeg parameter we cannot honour on a live leg yet: say so.
+        let parameters = try self.parameters(request, allowed: Set(Self.legFields.map(\.name)).union(["qualityMain"]))
         var parsed: [String: StoreValue] = [:]
         for field in Self.legFields {
             guard let text = parameters[field.name] else { continue }
-            guard !text.isEmpty else { throw APIFailure.parameter(field.name, "invalidValue", "\(field.name) cannot be empty") }
             parsed[field.name] = try field.parse(text)
         }
-        if parsed["qualityMain"] != nil {
+        if parameters["qualityMain"] != nil {
             throw APIFailure.parameter("qualityMain", "notSupported",
                                        "changing qualityMain on a live leg is not supported yet; set it on the space's call leg profile")
         }
@@ -194,12 +195,11 @@ extension AdminAPI {
     /// Calls a SIP URI into the call's space (CMS: POST /calls/<id>/callLegs, remote=…).
     func dialOut(call callID: String, _ request: APIRequest) async throws -> APIResponse {
         let parameters = try self.parameters(request, allowed: ["remote"])
-        guard let remote = parameters["remote"], !remote.isEmpty else {
+        guard let text = parameters["remote"] else {
             throw APIFailure.parameter("remote", "parameterMissing", "remote (the SIP URI to call) is required")
         }
-        guard remote.count <= 512, remote.lowercased().hasPrefix("sip:") || remote.lowercased().hasPrefix("sips:"),
-              remote.contains("@") || remote.contains(".") || remote.contains(":") else {
-            throw APIFailure.parameter("remote", "invalidValue", "remote must be a SIP URI such as sip:alice@127.0.0.1:5070")
+        guard let remote = try Self.remoteField.parse(text)?.text else {
+            throw APIFailure.parameter("remote", "invalidValue", "remote cannot be empty")
         }
         let call = try self.call(id: callID)
         guard let space = directory.space(id: call.spaceID) else {

@@ -54,7 +54,8 @@ extension AdminAPI {
         for (name, value) in mine {
             for column in ["uri", "secondaryUri", "callId"] {
                 if let clash = try tx.find(.coSpaces, column: column, equalTo: value).first(where: { $0.id != id }) {
-                    throw APIFailure.named(name == "callId" ? "duplicateCoSpaceId" : "duplicateCoSpaceUri",
+                    // 409: the request is valid but conflicts with the stored state.
+                    throw APIFailure.named(name == "callId" ? "duplicateCoSpaceId" : "duplicateCoSpaceUri", status: 409,
                                            "\(name) '\(value)' already reaches coSpace \(clash.id)")
                 }
             }

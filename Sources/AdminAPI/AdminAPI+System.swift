@@ -60,7 +60,7 @@ extension AdminAPI {
     }
 
     static let clusterFields = [
-        FieldSpec("loadLimit", .integer(1...100), "Media worker load (percent) above which new calls are refused with 503."),
+        FieldSpec("loadLimit", .integer(1...100), clearable: false, "Media worker load (percent) above which new calls are refused with 503."),
     ]
 
     func updateClusterConfiguration(_ request: APIRequest) throws -> APIResponse {

@@ -217,6 +217,9 @@ public final class AdminAPI: Sendable {
         return out
     }
 
+    /// The largest offset or limit a list takes (SQLite's and PostgreSQL's 32-bit LIMIT range).
+    public static let largestPageValue = Int(Int32.max)
+
     struct Page {
         var offset = 0
         var limit: Int?
@@ -226,15 +229,21 @@ public final class AdminAPI: Sendable {
     func page(_ request: APIRequest, extra: Set<String> = []) throws(APIFailure) -> (Page, [String: String]) {
         let parameters = try self.parameters(request, allowed: Set(["offset", "limit", "filter"]).union(extra))
         var page = Page()
-        if let text = parameters["offset"] {
-            guard let value = Int(text), value >= 0 else { throw .parameter("offset", "invalidValue", "offset must be a non-negative integer") }
-            page.offset = value
+        func number(_ name: String) throws(APIFailure) -> Int? {
+            guard let text = parameters[name] else { return nil }
+            guard let value = Int(text), (0...Self.largestPageValue).contains(value) else {
+                throw .parameter(name, "invalidValue", "\(name) must be an integer in 0…\(Self.largestPageValue)")
+            }
+            return value
         }
-        if let text = parameters["limit"] {
-            guard let value = Int(text), value >= 0 else { throw .parameter("limit", "invalidValue", "limit must be a non-negative integer") }
-            page.limit = value
+        page.offset = try number("offset") ?? 0
+        page.limit = try number("limit")
+        if let filter = parameters["filter"] {
+            guard filter.count <= 200, !filter.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                throw .parameter("filter", "invalidValue", "filter is at most 200 printable characters")
+            }
+            page.filter = filter
         }
-        page.filter = parameters["filter"]
         return (page, parameters)
     }
 

@@ -6,6 +6,8 @@ import Store
 struct FieldSpec: Sendable {
     enum Kind: Sendable {
         case string(maximumLength: Int)
+        /// A sip: or sips: URI.
+        case sipURI(maximumLength: Int)
         case digits(maximumLength: Int)
         case bool
         case integer(ClosedRange<Int>)
@@ -17,12 +19,15 @@ struct FieldSpec: Sendable {
     var name: String
     var kind: Kind
     var requiredOnCreate = false
+    /// Stored fields can be cleared with an empty value; live settings cannot.
+    var clearable = true
     var summary: String
 
-    init(_ name: String, _ kind: Kind, required: Bool = false, _ summary: String) {
+    init(_ name: String, _ kind: Kind, required: Bool = false, clearable: Bool = true, _ summary: String) {
         self.name = name
         self.kind = kind
         requiredOnCreate = required
+        self.clearable = clearable && !required
         self.summary = summary
     }
 }
@@ -104,7 +109,7 @@ extension FieldSpec {
     /// Parses one form value. An empty value clears an optional field (CMS behaviour).
     func parse(_ text: String) throws(APIFailure) -> StoreValue? {
         if text.isEmpty {
-            if requiredOnCreate { throw .parameter(name, "invalidValue", "\(name) cannot be empty") }
+            guard clearable else { throw .parameter(name, "invalidValue", "\(name) cannot be empty") }
             return nil
         }
         switch kind {
@@ -112,6 +117,14 @@ extension FieldSpec {
             guard text.count <= maximum else { throw .parameter(name, "valueTooLong", "\(name) is longer than \(maximum) characters") }
             guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
                 throw .parameter(name, "invalidValue", "\(name) contains control characters")
+            }
+            return .text(text)
+        case .sipURI(let maximum):
+            guard text.count <= maximum else { throw .parameter(name, "valueTooLong", "\(name) is longer than \(maximum) characters") }
+            let lower = text.lowercased()
+            guard lower.hasPrefix("sip:") || lower.hasPrefix("sips:"), text.count > 4,
+                  !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) else {
+                throw .parameter(name, "invalidValue", "\(name) must be a SIP URI such as sip:alice@127.0.0.1:5070")
             }
             return .text(text)
         case .digits(let maximum):

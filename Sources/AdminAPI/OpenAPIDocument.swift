@@ -17,6 +17,8 @@ public enum OpenAPIDocument {
         switch field.kind {
         case .string(let maximum):
             schema = ["type": "string", "maxLength": maximum, "pattern": printable]
+        case .sipURI(let maximum):
+            schema = ["type": "string", "maxLength": maximum, "pattern": "^[sS][iI][pP][sS]?:[^\\u0000-\\u0020\\u007F]+$"]
         case .digits(let maximum):
             schema = ["type": "string", "maxLength": maximum, "pattern": "^[0-9]*$"]
         case .bool:
@@ -28,9 +30,13 @@ public enum OpenAPIDocument {
         case .reference:
             schema = ["type": "string", "maxLength": 100, "pattern": printable]
         }
-        if field.requiredOnCreate, case .string = field.kind { schema["minLength"] = 1 }
-        schema["description"] = field.summary
-        return schema
+        if !field.clearable {
+            if case .string = field.kind { schema["minLength"] = 1 }
+            schema["description"] = field.summary
+            return schema
+        }
+        // An empty value clears an optional field (CMS behaviour).
+        return ["anyOf": [schema, ["type": "string", "enum": [""]]], "description": field.summary + " Empty clears it."]
     }
 
     static func form(_ fields: [FieldSpec], create: Bool) -> [String: Any] {
@@ -59,7 +65,7 @@ public enum OpenAPIDocument {
         }
         out["200"] = ok
         let reasons = [400: "Bad request: failureDetails names the parameter and the problem",
-                       401: "No or wrong credentials", 404: "No such object",
+                       401: "No or wrong credentials", 404: "No such object", 409: "Conflicts with another object (a URI already in use)",
                        405: "Method not allowed here", 415: "Parameters must be form-encoded",
                        502: "The called party could not be reached", 503: "Dial-out is unavailable"]
         for code in codes { out[String(code)] = ["description": reasons[code] ?? "", "content": body] }
@@ -67,8 +73,10 @@ public enum OpenAPIDocument {
     }
 
     static var listParameters: [[String: Any]] { [
-        ["name": "offset", "in": "query", "schema": ["type": "integer", "minimum": 0], "description": "Skip this many objects."],
-        ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 0], "description": "Return at most this many."],
+        ["name": "offset", "in": "query", "schema": ["type": "integer", "minimum": 0, "maximum": AdminAPI.largestPageValue],
+         "description": "Skip this many objects."],
+        ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 0, "maximum": AdminAPI.largestPageValue],
+         "description": "Return at most this many."],
         ["name": "filter", "in": "query", "schema": ["type": "string", "maxLength": 200, "pattern": printable],
          "description": "Case-insensitive substring of the objects' names or URIs."],
     ] }
@@ -86,14 +94,14 @@ public enum OpenAPIDocument {
                         "responses": responses("`<\(spec.plural) total=\"N\">` of `<\(spec.singular) id=\"…\">`", [400, 401])],
                 "post": ["summary": "Create a \(spec.singular)", "operationId": "create_\(spec.singular)",
                          "requestBody": form(spec.fields, create: true),
-                         "responses": responses("Created; Location names it", [400, 401, 415], location: true)],
+                         "responses": responses("Created; Location names it", [400, 401, 409, 415], location: true)],
             ]
             paths["/\(spec.plural)/{id}"] = [
                 "parameters": idParameter("The \(spec.singular)'s id"),
                 "get": ["summary": "Read a \(spec.singular)", "operationId": "get_\(spec.singular)",
                         "responses": responses("The \(spec.singular)", [401, 404])],
                 "put": ["summary": "Change a \(spec.singular) (an empty value clears a field)", "operationId": "update_\(spec.singular)",
-                        "requestBody": form(spec.fields, create: false), "responses": responses("Changed", [400, 401, 404, 415], location: true)],
+                        "requestBody": form(spec.fields, create: false), "responses": responses("Changed", [400, 401, 404, 409, 415], location: true)],
                 "delete": ["summary": "Delete a \(spec.singular)", "operationId": "delete_\(spec.singular)",
                            "responses": responses("Deleted", [401, 404], location: true)],
             ]
@@ -111,8 +119,7 @@ public enum OpenAPIDocument {
             "get": ["summary": "The call's legs", "operationId": "list_call_callLegs", "parameters": listParameters,
                     "responses": responses("`<callLegs>`", [400, 401, 404])],
             "post": ["summary": "Dial out to a SIP URI into the call", "operationId": "dial_out",
-                     "requestBody": form([FieldSpec("remote", .string(maximumLength: 512), required: true,
-                                                    "SIP URI to call, e.g. sip:alice@127.0.0.1:5070")], create: true),
+                     "requestBody": form([AdminAPI.remoteField], create: true),
                      "responses": responses("Answered; Location names the new leg", [400, 401, 404, 415, 502, 503], location: true)],
         ]
         paths["/callLegs"] = ["get": ["summary": "Every live call leg", "operationId": "list_callLegs",

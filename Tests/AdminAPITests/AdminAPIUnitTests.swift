@@ -91,7 +91,7 @@ struct AdminAPIUnitTests {
             ("POST", "/api/v1/coSpaces", "uri=5000&defaultLayout=mosaic", 400, "parameter=\"defaultLayout\" error=\"invalidValue\""),
             ("POST", "/api/v1/coSpaces", "name=No+URI", 400, "parameter=\"uri\" error=\"parameterMissing\""),
             ("POST", "/api/v1/coSpaces", "uri=5000&callId=12ab", 400, "parameter=\"callId\" error=\"invalidValue\""),
-            ("POST", "/api/v1/coSpaces", "uri=1000", 400, "duplicateCoSpaceUri"),
+            ("POST", "/api/v1/coSpaces", "uri=1000", 409, "duplicateCoSpaceUri"),
             ("POST", "/api/v1/coSpaces", "uri=5000&callLegProfile=missing", 400, "callLegProfileDoesNotExist"),
             ("POST", "/api/v1/coSpaces", "uri=5000&uri=5001", 400, "duplicateParameter"),
             ("POST", "/api/v1/coSpaces", "uri=%ZZ", 400, "percent-encoding"),

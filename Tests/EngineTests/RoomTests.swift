@@ -173,6 +173,42 @@ struct RoomTests {
         #expect(blueLevel > -25, "BLUE still heard")
     }
 
+    /// CMS call leg mutes on live legs: GREEN rxVideo-muted shows black to the others (the
+    /// decoder keeps running), BLUE rxAudio-muted leaves the mix, RED txAudio-muted hears
+    /// silence and txVideo-muted receives a black picture; unmuting restores the picture.
+    @Test func callLegMutesTakeEffectOnLiveLegs() throws {
+        let harness = try WorkerHarness()
+        defer { harness.stop() }
+        let recorders = try Self.threeParticipants(on: harness)
+        runFor(seconds: 3)
+        harness.worker.send(.setMutes(legID: 101, MediaLegMutes(rxVideo: true)))
+        harness.worker.send(.setMutes(legID: 102, MediaLegMutes(rxAudio: true)))
+        runFor(seconds: 2)
+        let black = YUVColor(red: 0, green: 0, blue: 0).y, green = YUVColor(red: 0, green: 255, blue: 0).y
+        let blue = YUVColor(red: 0, green: 0, blue: 255).y, red = YUVColor(red: 255, green: 0, blue: 0).y
+        func near(_ a: UInt8, _ b: UInt8) -> Bool { abs(Int(a) - Int(b)) <= 12 }
+        let redView = try #require(recorders[0].recordedPictures.last)
+        let (l, r) = (redView.luma[180 * 640 + 160], redView.luma[180 * 640 + 480])
+        print("RED sees \(l) | \(r) with GREEN's video muted")
+        #expect(near(l, black) && near(r, blue), "GREEN's pane is black, BLUE's still shows")
+        let blueView = try #require(recorders[2].recordedPictures.last)
+        #expect(near(blueView.luma[180 * 640 + 160], red) && near(blueView.luma[180 * 640 + 480], black))
+        let heard = Array(recorders[0].recordedSamples.suffix(48_000))
+        #expect(ToneAnalysis.level(of: 1320, in: heard, sampleRate: 48_000) < -35, "BLUE's rx audio mute keeps it out of RED's mix")
+        #expect(ToneAnalysis.level(of: 880, in: heard, sampleRate: 48_000) > -25, "GREEN is still heard")
+
+        harness.worker.send(.setMutes(legID: 100, MediaLegMutes(txAudio: true, txVideo: true)))
+        harness.worker.send(.setMutes(legID: 101, MediaLegMutes()))
+        runFor(seconds: 2)
+        let muted = try #require(recorders[0].recordedPictures.last)
+        let samples = [muted.luma[180 * 640 + 160], muted.luma[180 * 640 + 320], muted.luma[180 * 640 + 480]]
+        #expect(samples.allSatisfy { near($0, black) }, "RED's tx video mute sends black: \(samples)")
+        let silence = Array(recorders[0].recordedSamples.suffix(24_000))
+        #expect(ToneAnalysis.level(of: 880, in: silence, sampleRate: 48_000) < -50, "RED's tx audio mute sends silence")
+        let blueAgain = try #require(recorders[2].recordedPictures.last)
+        #expect(near(blueAgain.luma[180 * 640 + 480], green), "GREEN's picture is back after the unmute")
+    }
+
     /// speakerOnly with four participants: everyone but the speaker sees the speaker, so the
     /// room encodes two pictures per frame slot (the speaker's view and everyone else's), not
     /// four; every endpoint still decodes a clean 30 fps stream from the shared encoder.
