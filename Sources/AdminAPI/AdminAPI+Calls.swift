@@ -72,6 +72,7 @@ extension AdminAPI {
         guard detailed else { return APIElement("callLeg", attributes: [("id", .string(String(leg.id)))], children: children) }
         children.append(APIElement("configuration", children: [
             APIElement("chosenLayout", value: .string(leg.layout.rawValue)),
+            APIElement("qualityMain", value: .string(leg.qualityMain.rawValue)),
             APIElement("rxAudioMute", value: .bool(leg.mutes.rxAudio)),
             APIElement("txAudioMute", value: .bool(leg.mutes.txAudio)),
             APIElement("rxVideoMute", value: .bool(leg.mutes.rxVideo)),
@@ -149,26 +150,26 @@ extension AdminAPI {
         FieldSpec("txAudioMute", .bool, clearable: false, "The leg hears silence."),
         FieldSpec("rxVideoMute", .bool, clearable: false, "Others see a black pane instead of the leg."),
         FieldSpec("txVideoMute", .bool, clearable: false, "The leg is sent a black picture."),
+        FieldSpec("qualityMain", .choice(ObjectSpec.qualities), clearable: false,
+                  "Largest picture the leg is sent from now on (not above what was negotiated at join)."),
     ]
 
     static let remoteField = FieldSpec("remote", .sipURI(maximumLength: 512), required: true, "SIP URI to call, e.g. sip:alice@127.0.0.1:5070")
 
     /// Changes a live leg: layout and mutes take effect within one frame slot.
     func updateCallLeg(id: String, _ request: APIRequest) throws -> APIResponse {
-        // qualityMain is a CMS callLeg parameter we cannot honour on a live leg yet: say so.
-        let parameters = try self.parameters(request, allowed: Set(Self.legFields.map(\.name)).union(["qualityMain"]))
+        let parameters = try self.parameters(request, allowed: Set(Self.legFields.map(\.name)))
         var parsed: [String: StoreValue] = [:]
         for field in Self.legFields {
             guard let text = parameters[field.name] else { continue }
             parsed[field.name] = try field.parse(text)
         }
-        if parameters["qualityMain"] != nil {
-            throw APIFailure.parameter("qualityMain", "notSupported",
-                                       "changing qualityMain on a live leg is not supported yet; set it on the space's call leg profile")
-        }
         let leg = try self.leg(id: id)
         if let layout = parsed["chosenLayout"]?.text.flatMap(LayoutName.init) {
             controller.setLayout(legID: leg.id, layout)
+        }
+        if let quality = parsed["qualityMain"]?.text.flatMap(QualityMain.init) {
+            controller.setQualityMain(legID: leg.id, quality)
         }
         var mutes = leg.mutes
         var mutesChanged = false

@@ -65,7 +65,13 @@ public final class AdminAPI: Sendable {
         if path == Self.prefix + "/openapi.json" && request.method == "GET" {
             return APIResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(OpenAPIDocument.json.utf8))
         }
-        guard authenticator.user(authorization: request.headers["authorization"]) != nil else {
+        let outcome = authenticator.check(request.headers["authorization"])
+        if outcome == .throttled {
+            var response = render(APIFailure.named("tooManyAttempts", status: 429, "too many wrong passwords; try again in a second"), request)
+            response.headers.append(("Retry-After", "1"))
+            return response
+        }
+        guard case .user = outcome else {
             var response = render(APIFailure.named("authenticationRequired", status: 401,
                                                    "HTTP basic authentication with an admin user is required"), request)
             // The web admin signs in with its own form; a browser's dialog would get in its way.

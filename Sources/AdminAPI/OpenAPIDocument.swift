@@ -67,8 +67,9 @@ public enum OpenAPIDocument {
         let reasons = [400: "Bad request: failureDetails names the parameter and the problem",
                        401: "No or wrong credentials", 404: "No such object", 409: "Conflicts with another object (a URI already in use)",
                        405: "Method not allowed here", 415: "Parameters must be form-encoded",
-                       502: "The called party could not be reached", 503: "Dial-out is unavailable"]
-        for code in codes { out[String(code)] = ["description": reasons[code] ?? "", "content": body] }
+                       429: "Too many wrong passwords this second (Retry-After: 1)", 502: "The called party could not be reached", 503: "Dial-out is unavailable"]
+        // Every authenticated operation may answer 429 while password guessing is throttled.
+        for code in codes + (codes.contains(401) ? [429] : []) { out[String(code)] = ["description": reasons[code] ?? "", "content": body] }
         return out
     }
 

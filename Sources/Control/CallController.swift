@@ -142,7 +142,8 @@ public final class CallController: Sendable {
         local.audioPort = leg.audioPort ?? 9
         local.videoPort = leg.videoPort ?? 9
         let info = LegInfo(id: legID, spaceID: space.id, spaceKey: space.key, displayName: displayName, remote: remote,
-                           direction: .incoming, layout: space.defaultLayout, mutes: space.legDefaults, session: answer.session)
+                           direction: .incoming, layout: space.defaultLayout, mutes: space.legDefaults,
+                           qualityMain: space.qualityMain, session: answer.session)
         record(LegRecord(space: space, version: version, local: local, localDescription: description,
                          session: answer.session, info: info))
         engine.attach(leg, on: worker)
@@ -261,7 +262,7 @@ public final class CallController: Sendable {
         }
         let info = LegInfo(id: call.legID, spaceID: call.space.id, spaceKey: call.space.key, displayName: call.displayName,
                            remote: call.remote, direction: .outgoing, layout: call.space.defaultLayout,
-                           mutes: call.space.legDefaults, session: session)
+                           mutes: call.space.legDefaults, qualityMain: call.space.qualityMain, session: session)
         record(LegRecord(space: call.space, version: call.version, local: call.local, localDescription: call.offer,
                          session: session, info: info))
         engine.attach(leg, on: worker)
@@ -336,6 +337,18 @@ public final class CallController: Sendable {
 
     private func applyMutes(legID: Int, _ mutes: LegMutes) {
         engine.send(.setMutes(legID: legID, mutes.engineMutes), toLeg: legID)
+    }
+
+    /// CMS callLeg `qualityMain` on a live leg: caps the picture it is sent from the next frame
+    /// slot (down the 1080p/720p/480p ladder; never above what was negotiated at join).
+    @discardableResult
+    public func setQualityMain(legID: Int, _ quality: QualityMain) -> Bool {
+        guard legs.withLock({ legs in
+            guard legs[legID] != nil else { return false }
+            legs[legID]!.info.qualityMain = quality
+            return true
+        }) else { return false }
+        return engine.send(.setMaximumHeight(legID: legID, min(quality.maximumHeight, maximumSendHeight)), toLeg: legID)
     }
 
     /// Every live leg, in leg-id (join) order.
@@ -465,6 +478,8 @@ public struct LegInfo: Sendable {
     /// The layout the leg is sent now (the space's default until a `chosenLayout` is set).
     public var layout: LayoutName
     public var mutes: LegMutes
+    /// The leg's own qualityMain (the space's until an API PUT changes it).
+    public var qualityMain: QualityMain = .unrestricted
     public var session: NegotiatedSession
 }
 

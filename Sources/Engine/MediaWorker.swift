@@ -210,6 +210,8 @@ public final class MediaWorker: @unchecked Sendable {
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setAudioMuted(muted)
             case .setMutes(let id, let mutes):
                 (legs.first(where: { $0?.id == id }) ?? nil)?.setMutes(mutes)
+            case .setMaximumHeight(let id, let height):
+                (legs.first(where: { $0?.id == id }) ?? nil)?.video?.setMaximumHeight(height)
             case .memberJoined(let spaceID, let member):
                 room(spaceID)?.addRemote(member)
             case .memberLeft(let spaceID, let legID):

@@ -39,7 +39,10 @@ final class VideoPipeline {
     private var packetizer: H264Packetizer
     private var canvas: Canvas?
     /// The encoder settings as negotiated; degradation derives smaller ones from them.
-    private let fullEncoderConfiguration: H264EncoderConfiguration
+    /// Negotiated settings under the leg's qualityMain cap; degradation starts from these.
+    private var fullEncoderConfiguration: H264EncoderConfiguration
+    /// What was negotiated (the most a qualityMain change can restore).
+    private let negotiatedEncoderConfiguration: H264EncoderConfiguration
     private(set) var degradation = 0
     /// Send every n-th frame slot (2 under load: 30 → 15 fps).
     private(set) var frameDivisor: Int64 = 1
@@ -74,6 +77,7 @@ final class VideoPipeline {
             encoderConfiguration.maximumSliceBytes = configuration.maximumPayloadSize
         }
         fullEncoderConfiguration = encoderConfiguration
+        negotiatedEncoderConfiguration = encoderConfiguration
         currentEncoderConfiguration = encoderConfiguration
         if configuration.source == .none || configuration.source == .conference || configuration.source.isEncodedLoop {
             // A conference leg's picture comes from its room's shared views (`SharedView`).
@@ -262,9 +266,7 @@ final class VideoPipeline {
         var target = fullEncoderConfiguration
         if level >= 2 {
             let (w, h) = Self.oneStepDown(width: target.width, height: target.height)
-            target = H264EncoderConfiguration(width: w, height: h, framesPerSecond: target.framesPerSecond,
-                                              vbvBufferSeconds: target.vbvBufferSeconds, preset: target.preset,
-                                              keyframeInterval: target.keyframeInterval, maximumSliceBytes: target.maximumSliceBytes)
+            target = target.resized(width: w, height: h)
         }
         if level >= 3 { target.preset = .ultrafast }
         currentEncoderConfiguration = target
@@ -278,6 +280,23 @@ final class VideoPipeline {
         encoder = newEncoder
         canvas = newCanvas
         lastForcedKeyframeAt = .min / 2
+    }
+
+    /// CMS callLeg `qualityMain` on a live leg: the picture steps down the 1080p/720p/480p
+    /// ladder until it fits `height` (never above what was negotiated). Degradation then
+    /// applies on top; a conference leg moves to the view of the new size (IDR first).
+    func setMaximumHeight(_ height: Int) {
+        var target = negotiatedEncoderConfiguration
+        while target.height > height {
+            let (w, h) = Self.oneStepDown(width: target.width, height: target.height)
+            guard h < target.height else { break }
+            target = target.resized(width: w, height: h)
+        }
+        guard target.width != fullEncoderConfiguration.width || target.height != fullEncoderConfiguration.height else { return }
+        fullEncoderConfiguration = target
+        let level = degradation
+        degradation = -1
+        setDegradation(level)
     }
 
     /// 1080p → 720p → 480p; 480p and smaller stay (below that a picture stops being useful).
@@ -395,5 +414,13 @@ final class VideoPipeline {
         stream.mergeDrops(into: &stats)
         depacketizer.drops.merge(into: &stats.drops)
         jitter.drops.merge(into: &stats.drops)
+    }
+}
+
+extension H264EncoderConfiguration {
+    /// The same settings at another picture size (bitrate re-derived for the size).
+    func resized(width: Int, height: Int) -> H264EncoderConfiguration {
+        H264EncoderConfiguration(width: width, height: height, framesPerSecond: framesPerSecond, vbvBufferSeconds: vbvBufferSeconds,
+                                 preset: preset, keyframeInterval: keyframeInterval, maximumSliceBytes: maximumSliceBytes)
     }
 }

@@ -17,6 +17,8 @@ public enum WorkerCommand: Sendable {
     case setAudioMuted(legID: Int, Bool)
     /// CMS call leg mutes (rx: what the bridge takes from the leg; tx: what it sends it).
     case setMutes(legID: Int, MediaLegMutes)
+    /// CMS callLeg qualityMain: the largest picture height the leg is sent.
+    case setMaximumHeight(legID: Int, Int)
     /// A participant of `spaceID` on another worker joined: this worker's room shows and mixes
     /// it from the pictures and audio that worker lends through their `WorkerLink`.
     case memberJoined(spaceID: Int, RemoteMember)

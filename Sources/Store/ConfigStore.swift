@@ -20,6 +20,8 @@ public final class ConfigStore: Sendable {
         database = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
                                       : try DatabaseQueue(path: path, configuration: configuration)
         try StoreSchema.migrator.migrate(database)
+        // Password hashes live here: readable by the bridge's user only.
+        if path != ":memory:" { chmod(path, 0o600) }
     }
 
     /// The migrations this store has applied, oldest first.
@@ -125,12 +127,12 @@ public struct StoreTransaction {
     private func object(_ table: ConfigTable, _ row: Row) -> ConfigObject {
         var values: [String: StoreValue] = [:]
         for (name, type) in table.columns {
-            let value: DatabaseValue = row[name]
-            if value.isNull { continue }
+            // Typed subscripts (nil for NULL). Swift 6.3.1's release optimizer crashes on a
+            // switch over a borrowed DatabaseValue here (CopyPropagation ownership error).
             switch type {
-            case .text: values[name] = String.fromDatabaseValue(value).map(StoreValue.text)
-            case .integer: values[name] = Int.fromDatabaseValue(value).map(StoreValue.integer)
-            case .bool: values[name] = Bool.fromDatabaseValue(value).map(StoreValue.bool)
+            case .text: if let text: String = row[name] { values[name] = .text(text) }
+            case .integer: if let number: Int = row[name] { values[name] = .integer(number) }
+            case .bool: if let flag: Bool = row[name] { values[name] = .bool(flag) }
             }
         }
         return ConfigObject(id: row["id"], values: values)

@@ -143,6 +143,23 @@ struct AdminAPIUnitTests {
         #expect(await h.call("GET", "/", auth: nil).text.contains("<title>callbridge admin</title>"), "the web admin page is public")
     }
 
+    /// Password guessing is limited to a few checks a second (each costs ~0.1 s of a core);
+    /// a client already signed in is not affected.
+    @Test func wrongPasswordsAreThrottled() async throws {
+        let h = try APIHarness()
+        #expect(await h.call("GET", "/api/v1/system/status").status == 200)
+        var statuses: [Int] = []
+        for attempt in 0..<12 {
+            let guess = "Basic " + Data("tester:guess\(attempt)".utf8).base64EncodedString()
+            statuses.append(await h.call("GET", "/api/v1/system/status", auth: guess).status)
+        }
+        #expect(statuses.allSatisfy { $0 == 401 || $0 == 429 } && statuses.contains(429), "\(statuses)")
+        #expect(statuses.filter { $0 == 401 }.count <= 2 * Authenticator.failuresPerSecond, "at most a few checks per second: \(statuses)")
+        #expect(await h.call("GET", "/api/v1/system/status").status == 200, "the signed-in client goes on")
+        let throttled = await h.call("GET", "/api/v1/coSpaces", auth: "Basic " + Data("tester:again".utf8).base64EncodedString())
+        if throttled.status == 429 { #expect(throttled.header("Retry-After") == "1") }
+    }
+
     @Test func jsonAndXMLCarryTheSameObject() async throws {
         let h = try APIHarness()
         let created = await h.call("POST", "/api/v1/callLegProfiles", form: "qualityMain=max720p30&changeLayoutAllowed=false")

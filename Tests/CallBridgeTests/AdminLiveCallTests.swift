@@ -6,7 +6,8 @@ import Testing
 struct AdminLiveCallTests {
     /// A space made through the API is dialled by three baresip endpoints; /calls, /callLegs
     /// and /participants list them with live statistics; a chosenLayout PUT changes the
-    /// picture one of them receives within a second; DELETE on its leg hangs it up (BYE); a
+    /// picture one of them receives within a second, a qualityMain PUT its size; DELETE on its
+    /// leg hangs it up (BYE); a
     /// POST on the call's callLegs dials a fourth endpoint in; /metrics counts all of it.
     @Test func spaceCallsLegsLayoutHangUpAndDialOut() throws {
         let (bridge, port) = try BinaryUnderTest.serve(workers: 2)
@@ -66,6 +67,15 @@ struct AdminLiveCallTests {
         #expect(speakerShown, "speakerOnly within a second: one participant across the picture; saw \(left) \(right)")
         let changed = try #require(admin.jsonObject(try admin.request("GET", "/api/v1/callLegs/\(redLeg)"))?["callLeg"] as? [String: Any])
         #expect((changed["configuration"] as? [String: Any])?["chosenLayout"] as? String == "speakerOnly")
+
+        // qualityMain on the live leg: red's picture drops from 720p to 480p.
+        #expect(left.width == 1280 && left.height == 720, "red negotiated 720p: \(left.width)x\(left.height)")
+        #expect(try admin.request("PUT", "/api/v1/callLegs/\(redLeg)", [("qualityMain", "max480p30")]).status == 200)
+        usleep(1_500_000)
+        let smaller = try BaresipPeer.pixel(of: try red.snapshotReceived(), atFractionX: 0.5, y: 0.5)
+        #expect(smaller.width == 848 && smaller.height == 480, "qualityMain max480p30 → 848x480, got \(smaller.width)x\(smaller.height)")
+        let capped = try #require(admin.jsonObject(try admin.request("GET", "/api/v1/callLegs/\(redLeg)"))?["callLeg"] as? [String: Any])
+        #expect((capped["configuration"] as? [String: Any])?["qualityMain"] as? String == "max480p30")
 
         #expect(try admin.request("DELETE", "/api/v1/callLegs/\(redLeg)").status == 200)
         #expect(bridge.waitForOutput("sent BYE for leg \(redLeg)", seconds: 5), "BYE to red: \(bridge.output.suffix(500))")
