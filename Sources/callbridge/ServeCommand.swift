@@ -162,7 +162,7 @@ struct ServeCommand: ParsableCommand {
             }
             logger.info("admin API and web admin on https://\(adminHost.contains(":") ? "[\(adminHost)]" : adminHost):\(adminServer!.port)/")
         }
-        logger.notice("not there yet: qualityMain changes on live legs, coSpace passcodes (no IVR), C API; see README status table")
+        logger.notice("not there yet: coSpace passcodes (no IVR), one space-wide speaker decision, C API, TURN; see README status table")
         try? "\(getpid())\n".write(toFile: "\(dataPath)/callbridge.pid", atomically: true, encoding: .utf8)
 
         let stop = DispatchSemaphore(value: 0)
