@@ -70,7 +70,8 @@ public struct APIElement: Sendable, Equatable {
             case "\"" where attribute: out += "&quot;"
             default:
                 // XML 1.0 cannot carry most control characters at all.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+                let forbidden = (ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r") || ch.value == 0xFFFE || ch.value == 0xFFFF
+                if forbidden { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
             }
         }
         return out

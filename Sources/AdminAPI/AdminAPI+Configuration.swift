@@ -47,17 +47,19 @@ extension AdminAPI {
         guard spec.table == .coSpaces else { return }
         // Every uri, secondaryUri and callId reaches one space only.
         let mine = ["uri", "secondaryUri", "callId"].compactMap { name in merged[name]?.text.map { (name, $0) } }
-        var seen = Set<String>()
-        for (name, value) in mine where !seen.insert(value.lowercased()).inserted {
+        func same(_ a: String, _ b: String) -> Bool { a.caseInsensitiveCompare(b) == .orderedSame }
+        for (index, (name, value)) in mine.enumerated() where mine[..<index].contains(where: { same($0.1, value) }) {
             throw APIFailure.parameter(name, "duplicateValue", "'\(value)' is used twice by this space")
         }
+        // Compared in Swift, as `SpaceDirectory.resolve` compares (SQLite's LOWER folds ASCII only).
+        let others = try tx.list(.coSpaces).objects.filter { $0.id != id }
         for (name, value) in mine {
-            for column in ["uri", "secondaryUri", "callId"] {
-                if let clash = try tx.find(.coSpaces, column: column, equalTo: value).first(where: { $0.id != id }) {
-                    // 409: the request is valid but conflicts with the stored state.
-                    throw APIFailure.named(name == "callId" ? "duplicateCoSpaceId" : "duplicateCoSpaceUri", status: 409,
-                                           "\(name) '\(value)' already reaches coSpace \(clash.id)")
-                }
+            for other in others {
+                let taken = ["uri", "secondaryUri", "callId"].compactMap { other[$0]?.text }
+                guard taken.contains(where: { same($0, value) }) else { continue }
+                // 409: the request is valid but conflicts with the stored state.
+                throw APIFailure.named(name == "callId" ? "duplicateCoSpaceId" : "duplicateCoSpaceUri", status: 409,
+                                       "\(name) '\(value)' already reaches coSpace \(other.id)")
             }
         }
     }
@@ -101,11 +103,10 @@ extension AdminAPI {
         return ok(request)
     }
 
-    /// Pushes the store into the live dial plan (and live legs' default layouts).
+    /// Pushes the store into the live dial plan (and live legs' default layouts). The load
+    /// limit is read at start-up (`serve`) and set by its own PUT, not here, so an explicit
+    /// `--load-limit` holds until an operator changes it through the API.
     public func reload() throws {
         try ConfigurationLoader.apply(store, to: directory, controller: controller)
-        if let text = try store.read({ try $0.setting("loadLimit") }), let percent = Int(text) {
-            controller.loadLimit = Double(percent) / 100
-        }
     }
 }

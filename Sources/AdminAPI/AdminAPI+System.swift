@@ -70,7 +70,7 @@ extension AdminAPI {
             throw APIFailure.parameter("loadLimit", "invalidValue", "loadLimit cannot be empty")
         }
         try store.write { try $0.setSetting("loadLimit", String(value)) }
-        try reload()
+        controller.loadLimit = Double(value) / 100
         return ok(request)
     }
 }

@@ -39,7 +39,13 @@ public final class AdminServer: Sendable {
                 boundContinuation.finish()
             },
             logger: Logger(label: "callbridge.admin"))
-        let task = Task { try await app.run() }
+        let task = Task {
+            do { try await app.run() } catch {
+                // A bind failure: end the stream so start() reports it instead of waiting.
+                boundContinuation.finish()
+                throw error
+            }
+        }
         var iterator = bound.makeAsyncIterator()
         guard let actual = await iterator.next() else {
             task.cancel()

@@ -46,7 +46,14 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Counts a SIP transaction we answered (method, final status).
+    /// RFC 3261 and extension methods we label; anything else a peer invents is "other", so
+    /// SIP input cannot grow the metric set without bound.
+    static let labelledMethods: Set<String> = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO",
+                                               "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH"]
+
     public func sipTransaction(method: String, status: Int) {
+        let method = Self.labelledMethods.contains(method) ? method : "other"
+        let status = (100...699).contains(status) ? status : 0
         let key = "\(method) \(status)"
         let counter = sipCounters.withLock { all in
             if let existing = all[key] { return existing }

@@ -115,7 +115,7 @@ extension FieldSpec {
         switch kind {
         case .string(let maximum):
             guard text.count <= maximum else { throw .parameter(name, "valueTooLong", "\(name) is longer than \(maximum) characters") }
-            guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || $0.value == 0xFFFE || $0.value == 0xFFFF }) else {
                 throw .parameter(name, "invalidValue", "\(name) contains control characters")
             }
             return .text(text)

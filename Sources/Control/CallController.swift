@@ -220,6 +220,9 @@ public final class CallController: Sendable {
     public func prepareDialOut(spaceURI: String, displayName: String, remote: String = "") -> Result<DialOut, Rejection> {
         guard let space = spaces.resolve(user: spaceURI) else { return .failure(.notFound("no space with URI '\(spaceURI)'")) }
         guard activeLegs < maximumLegs else { return .failure(.busy("the bridge is at its leg limit (\(maximumLegs))")) }
+        if let limit = space.participantLimit, legCount(inSpace: space.id) >= limit {
+            return .failure(.full("space '\(space.uri)' is at its participant limit (\(limit))"))
+        }
         let reservation: PortReservation
         do { reservation = try PortReservation(host: mediaAddress) } catch {
             return .failure(.serverError("could not reserve media ports: \(error)"))

@@ -115,7 +115,7 @@ struct AdminCommand: ParsableCommand {
             let store = try options.openStore()
             switch verb {
             case "listen":
-                guard values.count == 2, let port = Int(values[1]), (0...65535).contains(port) else {
+                guard values.count == 2, let port = Int(values[1]), (0...65534).contains(port) else {
                     throw ValidationError("usage: webadmin listen <host> <port>")
                 }
                 try store.write { tx in

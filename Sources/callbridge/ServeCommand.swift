@@ -41,8 +41,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Maximum simultaneous call legs; beyond it INVITEs get 503 with Retry-After.")
     var maximumLegs: Int = 200
 
-    @Option(help: "Refuse new calls (503) when their media worker is busier than this percentage (CMS loadLimit).")
-    var loadLimit: Int = 95
+    @Option(help: "Refuse new calls (503) when their media worker is busier than this percentage (CMS loadLimit). Default: the stored value (PUT /api/v1/system/configuration/cluster), else 95.")
+    var loadLimit: Int?
 
     @Option(help: "Call this SIP URI into a space once started (repeatable; until the admin API does it).")
     var dialOut: [String] = []
@@ -55,7 +55,7 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
-        guard (1...100).contains(loadLimit) else { throw ValidationError("--load-limit must be 1…100 (percent)") }
+        if let loadLimit, !(1...100).contains(loadLimit) { throw ValidationError("--load-limit must be 1…100 (percent)") }
         guard maximumLegs > 0 else { throw ValidationError("--maximum-legs must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         if let sipListen, Self.parseHostPort(sipListen) == nil { throw ValidationError("--sip-listen must be host:port, e.g. 127.0.0.1:5060") }
@@ -85,7 +85,7 @@ struct ServeCommand: ParsableCommand {
         let store = try ConfigStore(path: "\(dataPath)/callbridge.sqlite")
         let settings = try store.read { tx in
             (sip: try tx.setting("callbridge.listen"), adminHost: try tx.setting("webadmin.listen"),
-             adminPort: try tx.setting("webadmin.port"))
+             adminPort: try tx.setting("webadmin.port"), loadLimit: try tx.setting("loadLimit").flatMap { Int($0) })
         }
         guard let (host, requestedPort) = Self.parseHostPort(sipListen ?? settings.sip ?? "127.0.0.1:5060") else {
             logger.critical("the stored SIP listen address '\(settings.sip ?? "")' is not host:port")
@@ -115,7 +115,7 @@ struct ServeCommand: ParsableCommand {
         let spaces = SpaceDirectory([])
         let engine = try MediaEngine(workerCount: workers, spreadsSpaces: !packSpaces, degradesUnderLoad: !noDegradation)
         let controller = CallController(engine: engine, spaces: spaces, mediaAddress: host, maximumLegs: maximumLegs,
-                                        loadLimit: Double(loadLimit) / 100)
+                                        loadLimit: Double(loadLimit ?? settings.loadLimit ?? 95) / 100)
         try ConfigurationLoader.apply(store, to: spaces)
         let identity = try TLSIdentity.loadOrCreateSelfSigned(directory: "\(dataPath)/certs", hosts: [host, "localhost"])
         let serverBox = ServerBox()
@@ -145,7 +145,11 @@ struct ServeCommand: ParsableCommand {
 
         let statistics = LegStatisticsMonitor(engine: engine)
         var adminServer: AdminServer?
-        if adminAddress != "off", let (adminHost, adminPort) = Self.parseHostPort(adminAddress) {
+        if adminAddress != "off" {
+            guard let (adminHost, adminPort) = Self.parseHostPort(adminAddress) else {
+                logger.critical("the admin listen address '\(adminAddress)' is not host:port")
+                throw ExitCode.failure
+            }
             let adminIdentity = try AdminCertificates.load(store: store, dataPath: dataPath, host: adminHost)
             let api = AdminAPI(store: store, directory: spaces, controller: controller, signalling: SIPSignalling(server: server),
                                statistics: statistics, metrics: metrics, softwareVersion: CallBridgeVersion.string,

@@ -128,6 +128,17 @@ struct AdminAPIUnitTests {
         }
     }
 
+    /// URIs are unique the way the dial plan compares them (Unicode, case-insensitive).
+    @Test func uriUniquenessFollowsTheDialPlansComparison() async throws {
+        let h = try APIHarness()
+        #expect(await h.call("POST", "/api/v1/coSpaces", form: "uri=%C3%84rzte").status == 200)
+        let clash = await h.call("POST", "/api/v1/coSpaces", form: "uri=%C3%A4RZTE")
+        #expect(clash.status == 409 && clash.text.contains("duplicateCoSpaceUri"), "\(clash.text)")
+        let own = await h.call("POST", "/api/v1/coSpaces", form: "uri=x1&secondaryUri=X1")
+        #expect(own.status == 400 && own.text.contains("duplicateValue"), "\(own.text)")
+        #expect(await h.call("POST", "/api/v1/coSpaces", form: "uri=bad%EF%BF%BEchar").status == 400, "U+FFFE cannot be stored")
+    }
+
     @Test func credentialsAreRequired() async throws {
         let h = try APIHarness()
         let none = await h.call("GET", "/api/v1/coSpaces", auth: nil)
@@ -239,7 +250,7 @@ struct AdminAPIUnitTests {
 @Suite("API response shapes")
 struct APIElementTests {
     @Test func xmlAndJSONEscapeEverything() throws {
-        let nasty = "a<b>&\"c\"\\\n\u{1}é"
+        let nasty = "a<b>&\"c\"\\\n\u{1}é\u{FFFF}"
         let element = APIElement("things", attributes: [("total", .integer(1))], children: [
             APIElement("thing", attributes: [("id", .string(nasty))], children: [APIElement("name", value: .string(nasty)),
                                                                               APIElement("on", value: .bool(true))]),
@@ -248,7 +259,7 @@ struct APIElementTests {
         #expect(parser.parse(), "well-formed XML: \(element.xmlDocument)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(element.jsonDocument.utf8)) as? [String: [String: Any]])
         let items = try #require(json["things"]?["thing"] as? [[String: Any]])
-        #expect(items.first?["name"] as? String == "a<b>&\"c\"\\\n\u{1}é")
+        #expect(items.first?["name"] as? String == "a<b>&\"c\"\\\n\u{1}é\u{FFFF}")
         #expect(items.first?["on"] as? Bool == true)
         #expect(json["things"]?["total"] as? Int == 1)
     }
