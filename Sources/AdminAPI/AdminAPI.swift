@@ -232,8 +232,8 @@ public final class AdminAPI: Sendable {
         var filter: String?
     }
 
-    func page(_ request: APIRequest, extra: Set<String> = []) throws(APIFailure) -> (Page, [String: String]) {
-        let parameters = try self.parameters(request, allowed: Set(["offset", "limit", "filter"]).union(extra))
+    func page(_ request: APIRequest) throws(APIFailure) -> (Page, [String: String]) {
+        let parameters = try self.parameters(request, allowed: ["offset", "limit", "filter"])
         var page = Page()
         func number(_ name: String) throws(APIFailure) -> Int? {
             guard let text = parameters[name] else { return nil }

@@ -46,13 +46,11 @@ public final class LegStatisticsMonitor: Sendable {
 
     private func poll() {
         engine.requestStatistics()
-        let now = Date()
         workers.withLock { states in
             for (index, worker) in engine.workers.enumerated() where index < states.count {
                 states[index].load = worker.load
             }
         }
-        _ = now
     }
 
     private func receive(_ index: Int, _ event: WorkerEvent) {

@@ -307,16 +307,21 @@ public final class CallController: Sendable {
         }
     }
 
+    /// Changes a live leg's recorded settings; false when the leg is gone.
+    private func updateInfo(legID: Int, _ change: (inout LegInfo) -> Void) -> Bool {
+        legs.withLock { legs in
+            guard legs[legID] != nil else { return false }
+            change(&legs[legID]!.info)
+            return true
+        }
+    }
+
     public func requestKeyframe(legID: Int) { engine.send(.requestKeyframe(legID: legID), toLeg: legID) }
 
     /// Changes the picture a live leg is sent (CMS callLeg `chosenLayout`).
     @discardableResult
     public func setLayout(legID: Int, _ layout: LayoutName) -> Bool {
-        guard legs.withLock({ legs in
-            guard legs[legID] != nil else { return false }
-            legs[legID]!.info.layout = layout
-            return true
-        }) else { return false }
+        guard updateInfo(legID: legID, { $0.layout = layout }) else { return false }
         return engine.send(.setLayout(legID: legID, layout), toLeg: legID)
     }
 
@@ -329,11 +334,7 @@ public final class CallController: Sendable {
     /// Applies CMS callLeg mutes to a live leg; false when the leg is gone.
     @discardableResult
     public func setMutes(legID: Int, _ mutes: LegMutes) -> Bool {
-        guard legs.withLock({ legs in
-            guard legs[legID] != nil else { return false }
-            legs[legID]!.info.mutes = mutes
-            return true
-        }) else { return false }
+        guard updateInfo(legID: legID, { $0.mutes = mutes }) else { return false }
         applyMutes(legID: legID, mutes)
         return true
     }
@@ -346,11 +347,7 @@ public final class CallController: Sendable {
     /// slot (down the 1080p/720p/480p ladder; never above what was negotiated at join).
     @discardableResult
     public func setQualityMain(legID: Int, _ quality: QualityMain) -> Bool {
-        guard legs.withLock({ legs in
-            guard legs[legID] != nil else { return false }
-            legs[legID]!.info.qualityMain = quality
-            return true
-        }) else { return false }
+        guard updateInfo(legID: legID, { $0.qualityMain = quality }) else { return false }
         return engine.send(.setMaximumHeight(legID: legID, min(quality.maximumHeight, maximumSendHeight)), toLeg: legID)
     }
 

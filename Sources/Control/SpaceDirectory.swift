@@ -41,9 +41,6 @@ public final class SpaceDirectory: Sendable {
         }
     }
 
-    /// The engine number of the space with store key `key`, if it was ever loaded.
-    public func number(forKey key: String) -> Int? { state.withLock { $0.numbers[key] } }
-
     public static let defaultSpaces = [Space(id: 1, uri: "1000", name: "Meeting 1000")]
 
     /// Loads `path`, writing the default spaces there first if the file does not exist.

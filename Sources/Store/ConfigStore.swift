@@ -170,13 +170,6 @@ public struct StoreTransaction {
         try Row.fetchOne(db, sql: "SELECT * FROM \(table.rawValue) WHERE id = ?", arguments: [id]).map { object(table, $0) }
     }
 
-    /// Objects whose `column` equals `value` ignoring case (uniqueness checks, dial plan).
-    public func find(_ table: ConfigTable, column: String, equalTo value: String) throws -> [ConfigObject] {
-        try checked(table, [column])
-        return try Row.fetchAll(db, sql: "SELECT * FROM \(table.rawValue) WHERE LOWER(\(column)) = LOWER(?) ORDER BY position",
-                                arguments: [value]).map { object(table, $0) }
-    }
-
     /// Inserts a new object and returns its id (a new lowercase UUID unless `id` is given).
     @discardableResult
     public func insert(_ table: ConfigTable, _ values: [String: StoreValue], id: String? = nil) throws -> String {
